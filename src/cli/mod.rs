@@ -1,0 +1,4 @@
+//! Command-line subcommands. Each returns an exit code or an error, printed once by main.
+
+pub mod check;
+pub mod convert;

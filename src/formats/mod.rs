@@ -1,0 +1,250 @@
+//! Readers for every transcript format users bring, one file per format, plus detection from
+//! the content (never from the extension alone).
+//!
+//! A reader returns the transcript plus warnings that carry line numbers. It fails only when
+//! nothing usable is there, and then the error names the file and the reason.
+
+
+pub mod docx;
+pub mod json;
+pub mod otter_txt;
+pub mod srt;
+pub mod vtt;
+
+use crate::model::{Extra, Source, Transcript};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::Path;
+use thiserror::Error;
+
+/// A problem found while reading that did not stop the import.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// 1-based line (or paragraph, for DOCX) in the source; 0 when it concerns the whole file.
+    pub line: usize,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(line: usize, message: impl Into<String>) -> Warning {
+        Warning { line, message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 { write!(f, "line {}: {}", self.line, self.message) } else { f.write_str(&self.message) }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ReadError {
+    #[error("{file}: {reason}")]
+    Unusable { file: String, reason: String },
+    #[error("{file}: cannot read: {source}")]
+    Io { file: String, source: std::io::Error },
+}
+
+/// The formats Turnfix reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Turnfix's corrected JSON.
+    Json,
+    /// otter.ai's TXT export (with or without timestamps or names).
+    OtterTxt,
+    /// An otter transcript copied from a web page (metadata before, page furniture after).
+    WebPage,
+    /// otter-derived Markdown layouts (bold or `###` names, `[MM:SS]`, front matter...).
+    Markdown,
+    /// otter.ai's DOCX export.
+    Docx,
+    /// SubRip, with otter's "Name: " prefixes.
+    Srt,
+    /// WebVTT, with `<v Name>` voice spans.
+    Vtt,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] =
+        [Format::Json, Format::OtterTxt, Format::WebPage, Format::Markdown, Format::Docx, Format::Srt, Format::Vtt];
+
+    /// The id used in `--from` and in the JSON's `source.format`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::OtterTxt => "otter-txt",
+            Format::WebPage => "web-page",
+            Format::Markdown => "markdown",
+            Format::Docx => "docx",
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Format> {
+        let id = id.to_ascii_lowercase();
+        Format::ALL.into_iter().find(|f| f.id() == id).or(match id.as_str() {
+            "txt" | "otter" => Some(Format::OtterTxt),
+            "md" => Some(Format::Markdown),
+            "web" => Some(Format::WebPage),
+            "webvtt" => Some(Format::Vtt),
+            "turnfix" => Some(Format::Json),
+            _ => None,
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// What an import produced.
+#[derive(Debug)]
+pub struct Import {
+    pub doc: Transcript,
+    pub warnings: Vec<Warning>,
+    pub format: Format,
+}
+
+/// Decode transcript bytes to text: UTF-8 (a BOM is dropped, CRLF and CR become LF). Text that
+/// is not UTF-8 is read as Windows-1252 (a superset of Latin-1's printable range), with a
+/// warning that names the encoding used.
+pub fn decode_text(bytes: &[u8]) -> (String, Option<Warning>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (text, warning) = match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            let (cow, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (
+                cow.into_owned(),
+                Some(Warning::new(
+                    line,
+                    "the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)".to_string(),
+                )),
+            )
+        }
+    };
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    (text, warning)
+}
+
+/// Detect the format from the content.
+pub fn detect(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Docx;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let (text, _) = decode_text(head);
+    detect_text(&text)
+}
+
+fn detect_text(text: &str) -> Format {
+    if json::sniff(text) {
+        return Format::Json;
+    }
+    if vtt::sniff(text) {
+        return Format::Vtt;
+    }
+    if srt::sniff(text) {
+        return Format::Srt;
+    }
+    otter_txt::classify(text)
+}
+
+/// Read transcript bytes. `file` is the name used in messages and in `source`.
+pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Import, ReadError> {
+    let format = forced.unwrap_or_else(|| detect(bytes));
+    let unusable = |reason: String| ReadError::Unusable { file: file.to_string(), reason };
+    if bytes.is_empty() {
+        return Err(unusable("the file is empty".into()));
+    }
+    let (mut doc, mut warnings) = match format {
+        Format::Docx => docx::read(bytes).map_err(unusable)?,
+        _ => {
+            let (text, enc_warning) = decode_text(bytes);
+            let (doc, mut w) = match format {
+                Format::Json => {
+                    let (d, w) = json::from_str(&text, file)?;
+                    return Ok(Import { doc: d, warnings: w, format });
+                }
+                Format::Srt => srt::read(&text),
+                Format::Vtt => vtt::read(&text),
+                _ => otter_txt::read(&text),
+            }
+            .map_err(unusable)?;
+            w.splice(0..0, enc_warning);
+            (doc, w)
+        }
+    };
+    if doc.turns.is_empty() {
+        return Err(unusable(format!("no transcript turns were found (read as {format})")));
+    }
+    warnings.sort_by_key(|w| w.line);
+    doc.source = Some(Source {
+        file: file.to_string(),
+        format: format.id().to_string(),
+        sha256: sha256_hex(bytes),
+        turns: doc.turns.len() as u64,
+        extra: Extra::new(),
+    });
+    Ok(Import { doc, warnings, format })
+}
+
+/// Read a transcript file.
+pub fn read_path(path: &Path, forced: Option<Format>) -> Result<Import, ReadError> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: path.display().to_string(), source })?;
+    read_bytes(&bytes, &file, forced).map_err(|e| match e {
+        // Name the path as the user gave it.
+        ReadError::Unusable { reason, .. } => ReadError::Unusable { file: path.display().to_string(), reason },
+        other => other,
+    })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_handles_bom_crlf_and_latin1() {
+        let (t, w) = decode_text(b"\xEF\xBB\xBFAnn  0:00  \r\nHi\r\n");
+        assert_eq!(t, "Ann  0:00  \nHi\n");
+        assert!(w.is_none());
+        let (t, w) = decode_text(b"Ann  0:00  \nCaf\xe9 \x93quoted\x94\n");
+        assert_eq!(t, "Ann  0:00  \nCaf\u{e9} \u{201c}quoted\u{201d}\n");
+        let w = w.unwrap();
+        assert_eq!(w.line, 2);
+        assert!(w.message.contains("Windows-1252"));
+    }
+
+    #[test]
+    fn detection_is_by_content() {
+        assert_eq!(detect(b"PK\x03\x04rest"), Format::Docx);
+        assert_eq!(detect(b"{\n  \"format\": \"turnfix\",\n  \"version\": 1"), Format::Json);
+    }
+
+    #[test]
+    fn empty_and_unusable_files_name_the_file() {
+        let e = read_bytes(b"", "empty.txt", None).unwrap_err().to_string();
+        assert_eq!(e, "empty.txt: the file is empty");
+        let e = read_path(Path::new("/nonexistent/dir/x.txt"), None).unwrap_err().to_string();
+        assert!(e.starts_with("/nonexistent/dir/x.txt: cannot read"), "{e}");
+    }
+
+    #[test]
+    fn format_ids_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_id(f.id()), Some(f));
+        }
+        assert_eq!(Format::from_id("TXT"), Some(Format::OtterTxt));
+        assert_eq!(Format::from_id("nope"), None);
+    }
+}

@@ -1,0 +1,4 @@
+pub mod edit;
+pub mod formats;
+pub mod model;
+pub mod session;

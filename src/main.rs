@@ -1,0 +1,48 @@
+//! The `turnfix` binary: the editor window, plus command-line tools.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "turnfix", version, about = "Correct machine transcripts turn by turn against their recording")]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Transcript to open in the editor.
+    transcript: Option<PathBuf>,
+    /// Recording to play with it (default: a file beside the transcript with the same stem).
+    #[arg(long)]
+    audio: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read any supported transcript and write it in another format.
+    Convert(cli::convert::ConvertArgs),
+    /// Report what was read from a transcript: turns, speakers, time span, warnings.
+    Check(cli::check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Some(Command::Convert(a)) => cli::convert::run(a),
+        Some(Command::Check(a)) => cli::check::run(a),
+        None => {
+            let _ = (args.transcript, args.audio);
+            Err(anyhow::anyhow!("the editor window is not built yet; use `turnfix check FILE` or `turnfix convert IN OUT`"))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // One line: the error and its causes.
+            let msg = e.chain().map(|c| c.to_string()).collect::<Vec<_>>().join(": ");
+            eprintln!("turnfix: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

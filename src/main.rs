@@ -24,6 +24,10 @@ enum Command {
     Convert(cli::convert::ConvertArgs),
     /// Report what was read from a transcript: turns, speakers, time span, warnings.
     Check(cli::check::CheckArgs),
+    /// Report what the audio engine sees in a recording: format, length, open and seek times.
+    Probe(cli::probe::ProbeArgs),
+    /// Write what was corrected against the import, turn by turn: OUT.md or OUT.html.
+    Report(cli::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,10 +35,9 @@ fn main() -> ExitCode {
     let result = match args.command {
         Some(Command::Convert(a)) => cli::convert::run(a),
         Some(Command::Check(a)) => cli::check::run(a),
-        None => {
-            let _ = (args.transcript, args.audio);
-            Err(anyhow::anyhow!("the editor window is not built yet; use `turnfix check FILE` or `turnfix convert IN OUT`"))
-        }
+        Some(Command::Probe(a)) => cli::probe::run(a),
+        Some(Command::Report(a)) => cli::report::run(a),
+        None => cli::editor::run(args.transcript, args.audio),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use turnfix::export::{self, CsvTimes, ExportFormat, ExportOptions, TimeStyle};
 use turnfix::formats::{self, Format};
 
 #[derive(clap::Args)]
@@ -12,9 +13,73 @@ pub struct ConvertArgs {
     /// Force the input format: json, otter-txt, web-page, markdown, docx, srt, vtt.
     #[arg(long, value_name = "FMT")]
     pub from: Option<String>,
-    /// Output format (default: from OUT's extension). Only json for now.
+    /// Output format: json, otter-txt, txt (plain text), md, srt, vtt, docx, csv, tsv (also
+    /// report-md, report-html). Default: from OUT's extension, where .txt means otter-txt.
     #[arg(long, value_name = "FMT")]
     pub to: Option<String>,
+    #[command(flatten)]
+    pub writer: WriterFlags,
+}
+
+/// The writer options (see `turnfix::export::ExportOptions`); each applies to the formats named.
+#[derive(clap::Args, Debug)]
+#[command(next_help_heading = "Writer options")]
+pub struct WriterFlags {
+    /// Leave out speaker names [otter-txt, txt, md, docx, srt, vtt].
+    #[arg(long)]
+    pub no_names: bool,
+    /// Leave out timestamps [otter-txt, txt, md, docx].
+    #[arg(long)]
+    pub no_timestamps: bool,
+    /// Join consecutive turns by the same speaker [otter-txt, txt, md, docx, csv, tsv].
+    #[arg(long)]
+    pub merge_same_speaker: bool,
+    /// Time format: auto (the format's own), otter (M:SS), padded (MM:SS, as otter's DOCX) or
+    /// clock (HH:MM:SS); H:MM:SS from one hour on except clock [otter-txt, txt, md, docx].
+    #[arg(long, value_name = "STYLE", default_value = "auto", value_parser = ["auto", "otter", "padded", "clock"])]
+    pub time_style: String,
+    /// End with otter's "Transcribed by https://otter.ai" line [otter-txt].
+    #[arg(long)]
+    pub footer: bool,
+    /// Leave out the title and metadata header [txt, md, docx].
+    #[arg(long)]
+    pub no_header: bool,
+    /// Most characters in a caption line; a longer word stays whole [srt, vtt].
+    #[arg(long, value_name = "N", default_value_t = 42, value_parser = clap::value_parser!(u32).range(1..))]
+    pub line_chars: u32,
+    /// Most lines in a caption cue [srt, vtt].
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cue_lines: u32,
+    /// Longest caption cue, in seconds [srt, vtt].
+    #[arg(long, value_name = "SECS", default_value_t = 7.0)]
+    pub max_cue_secs: f64,
+    /// Times in CSV/TSV: clock (HH:MM:SS.mmm) or ms (whole milliseconds) [csv, tsv].
+    #[arg(long, value_name = "UNIT", default_value = "clock", value_parser = ["clock", "ms"])]
+    pub csv_times: String,
+}
+
+impl WriterFlags {
+    pub fn options(&self) -> anyhow::Result<ExportOptions> {
+        if !(self.max_cue_secs.is_finite() && self.max_cue_secs >= 0.001) {
+            anyhow::bail!("--max-cue-secs must be a positive number of seconds, not {}", self.max_cue_secs);
+        }
+        Ok(ExportOptions {
+            names: !self.no_names,
+            timestamps: !self.no_timestamps,
+            merge_same_speaker: self.merge_same_speaker,
+            time_style: TimeStyle::from_id(&self.time_style).unwrap_or_default(),
+            footer: self.footer,
+            header: !self.no_header,
+            caption_line_chars: self.line_chars as usize,
+            caption_lines: self.cue_lines as usize,
+            caption_max_ms: (self.max_cue_secs * 1000.0).round() as u64,
+            csv_times: CsvTimes::from_id(&self.csv_times).unwrap_or_default(),
+        })
+    }
+}
+
+fn supported() -> String {
+    ExportFormat::ALL.iter().map(|f| f.id()).collect::<Vec<_>>().join(", ")
 }
 
 pub fn run(a: ConvertArgs) -> anyhow::Result<ExitCode> {
@@ -22,16 +87,22 @@ pub fn run(a: ConvertArgs) -> anyhow::Result<ExitCode> {
         Some(f) => Some(Format::from_id(f).with_context(|| format!("unknown input format {f:?}"))?),
         None => None,
     };
-    let to = a.to.clone().unwrap_or_else(|| {
-        a.output.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_else(|| "json".into())
-    });
-    if to != "json" {
-        anyhow::bail!("unknown output format {to:?} (supported: json)");
-    }
+    let to = match &a.to {
+        Some(t) => ExportFormat::from_id(t)
+            .with_context(|| format!("unknown output format {t:?} (supported: {})", supported()))?,
+        None => ExportFormat::from_path(&a.output).with_context(|| {
+            format!(
+                "cannot tell the output format from {:?}: give --to FMT (one of {})",
+                a.output.display().to_string(),
+                supported()
+            )
+        })?,
+    };
+    let opts = a.writer.options()?;
     let import = formats::read_path(&a.input, from)?;
     for w in &import.warnings {
         eprintln!("{}: warning: {w}", a.input.display());
     }
-    turnfix::session::save_json(&import.doc, &a.output)?;
+    export::export_to_path(&import.doc, to, &opts, &a.output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,3 +2,6 @@
 
 pub mod check;
 pub mod convert;
+pub mod editor;
+pub mod report;
+pub mod probe;

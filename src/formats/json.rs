@@ -49,7 +49,11 @@ struct Header {
 /// True when the bytes look like a Turnfix JSON document.
 pub fn sniff(text: &str) -> bool {
     let t = text.trim_start();
-    t.starts_with('{') && t[..t.len().min(200)].contains("\"turnfix\"")
+    let mut end = t.len().min(200);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    t.starts_with('{') && t[..end].contains("\"turnfix\"")
 }
 
 /// Serialize to the canonical form: pretty-printed with two-space indent and a final newline.
@@ -65,9 +69,12 @@ pub fn to_string(doc: &Transcript) -> String {
         aside: &doc.aside,
         extra: &doc.extra,
     };
-    let mut s = serde_json::to_string_pretty(&file).expect("a transcript always serializes");
-    s.push('\n');
-    s
+    // Size the buffer once: the texts (twice, with the originals) plus the fields per turn.
+    let estimate = doc.turns.iter().map(|t| t.text.len() * 2 + 320).sum::<usize>() + 4096;
+    let mut buf = Vec::with_capacity(estimate);
+    serde_json::to_writer_pretty(&mut buf, &file).expect("a transcript always serializes");
+    buf.push(b'\n');
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
 /// Parse a Turnfix JSON document. `file` names the file in error messages.
@@ -228,6 +235,17 @@ mod tests {
         // Even when the rest no longer fits this version's shape.
         let err = from_str("{\"format\":\"turnfix\",\"version\":2,\"turns\":5}", "y.json").unwrap_err().to_string();
         assert!(err.contains("newer Turnfix"), "{err}");
+    }
+
+    #[test]
+    fn sniff_cuts_at_a_char_boundary() {
+        let mut s = String::from("{\"format\": \"turnfix\", \"x\": \"");
+        while s.len() < 199 {
+            s.push('a');
+        }
+        s.push('é'); // straddles byte 200
+        assert!(sniff(&s));
+        assert!(!sniff(&s.replace("turnfix", "other")));
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! A reader returns the transcript plus warnings that carry line numbers. It fails only when
 //! nothing usable is there, and then the error names the file and the reason.
 
-
 pub mod docx;
 pub mod json;
 pub mod otter_txt;
@@ -13,6 +12,7 @@ pub mod vtt;
 
 use crate::model::{Extra, Source, Transcript};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use thiserror::Error;
@@ -111,15 +111,16 @@ pub struct Import {
 /// Decode transcript bytes to text: UTF-8 (a BOM is dropped, CRLF and CR become LF). Text that
 /// is not UTF-8 is read as Windows-1252 (a superset of Latin-1's printable range), with a
 /// warning that names the encoding used.
-pub fn decode_text(bytes: &[u8]) -> (String, Option<Warning>) {
+pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, Option<Warning>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, warning) = match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
+        // The common case borrows: no copy of a large transcript.
+        Ok(s) => (Cow::Borrowed(s), None),
         Err(e) => {
             let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
             let (cow, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             (
-                cow.into_owned(),
+                Cow::Owned(cow.into_owned()),
                 Some(Warning::new(
                     line,
                     "the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)".to_string(),
@@ -127,7 +128,7 @@ pub fn decode_text(bytes: &[u8]) -> (String, Option<Warning>) {
             )
         }
     };
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    let text = if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { text };
     (text, warning)
 }
 
@@ -137,6 +138,11 @@ pub fn detect(bytes: &[u8]) -> Format {
         return Format::Docx;
     }
     let head = &bytes[..bytes.len().min(4096)];
+    // A character cut by the 4 KB limit is not a sign of another encoding.
+    let head = match std::str::from_utf8(head) {
+        Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
+        _ => head,
+    };
     let (text, _) = decode_text(head);
     detect_text(&text)
 }
@@ -229,6 +235,8 @@ mod tests {
     fn detection_is_by_content() {
         assert_eq!(detect(b"PK\x03\x04rest"), Format::Docx);
         assert_eq!(detect(b"{\n  \"format\": \"turnfix\",\n  \"version\": 1"), Format::Json);
+        assert_eq!(detect(b"WEBVTT\n\n00:00.000 --> 00:01.000\n<v Ann>Hi\n"), Format::Vtt);
+        assert_eq!(detect(b"1\n00:00:00,000 --> 00:00:01,000\nAnn: Hi\n"), Format::Srt);
     }
 
     #[test]

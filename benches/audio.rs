@@ -1,0 +1,188 @@
+//! Audio engine benchmarks on the 72-minute seed recording (skipped when absent), and on a
+//! 60-minute stereo 44.1 kHz 128 kbps MP3 made from it with ffmpeg (skipped when ffmpeg is
+//! absent; made once, cached in `target/turnfix-bench/`).
+//!
+//! - `seek/mp3_65min`, `seek/m4a_65min`: seek command → first sample at 65:00 leaving the source,
+//!   arriving from another point of the file, through the player the editor uses.
+//! - `seek/mp3_60min_stereo`: the same at 55:00 in the 60-minute stereo MP3.
+//! - `seek_ui/mp3`: the caller's time for one `Player::seek`.
+//! - `whole/decode/<file>`: a bare single-threaded decode of the whole file.
+//! - `whole/peaks/<file>`: the waveform peaks of the whole file (no cache).
+//! - `peaks_cache/reopen`: reading the 72-minute recording's peaks back from the disk cache.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use turnfix::audio::probe::{timed_seek, wait_ready};
+use turnfix::audio::{Player, SourceTap, decode, peaks};
+
+fn seed(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/seed-panel")
+        .join(name);
+    let p = if p.exists() {
+        p
+    } else {
+        PathBuf::from("/work/shared/fixtures/seed-panel").join(name)
+    };
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("{name} not found in ../shared/fixtures/seed-panel: skipping its benchmarks");
+        None
+    }
+}
+
+/// The 60-minute stereo 44.1 kHz 128 kbps MP3, made from the seed recording by ffmpeg once and
+/// kept in the target dir. None (with a message) without ffmpeg or the seed.
+fn stereo_60min() -> Option<PathBuf> {
+    let src = seed("recording.mp3")?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("turnfix-bench");
+    let out = dir.join("mp3_60min_stereo.mp3");
+    if out.exists() {
+        return Some(out);
+    }
+    if Command::new("ffmpeg").arg("-version").output().is_err() {
+        eprintln!("ffmpeg not installed: skipping the 60-minute stereo MP3 benchmarks");
+        return None;
+    }
+    std::fs::create_dir_all(&dir).ok()?;
+    let tmp = dir.join(format!("mp3_60min_stereo.{}.part.mp3", std::process::id()));
+    eprintln!("making {} with ffmpeg (once)", out.display());
+    let ok = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
+        .arg(&src)
+        .args([
+            "-t",
+            "3600",
+            "-ac",
+            "2",
+            "-ar",
+            "44100",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "128k",
+        ])
+        .arg(&tmp)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok || std::fs::rename(&tmp, &out).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("ffmpeg could not make the 60-minute stereo MP3: skipping its benchmarks");
+        return None;
+    }
+    Some(out)
+}
+
+fn open(path: &Path) -> (Player, SourceTap) {
+    let (p, tap) = Player::new_tapped(Arc::new(|| {}));
+    p.load(path.to_path_buf());
+    wait_ready(&p, Duration::from_secs(60)).expect("load");
+    p.play();
+    (p, tap)
+}
+
+const AT_65: u64 = 65 * 60 * 1000;
+const AT_55: u64 = 55 * 60 * 1000;
+
+fn bench_seek(c: &mut Criterion) {
+    for (name, path, at) in [
+        ("seek/mp3_65min", seed("recording.mp3"), AT_65),
+        ("seek/m4a_65min", seed("recording.m4a"), AT_65),
+        ("seek/mp3_60min_stereo", stereo_60min(), AT_55),
+    ] {
+        let Some(path) = path else { continue };
+        let (p, mut tap) = open(&path);
+        let mut i = 0u64;
+        c.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    // Arrive from elsewhere in the file.
+                    i += 1;
+                    timed_seek(&p, &mut tap, 5 * 60_000 + (i % 50) * 37_000).unwrap();
+                    total += timed_seek(&p, &mut tap, at).unwrap().0;
+                }
+                total
+            })
+        });
+    }
+    if let Some(path) = seed("recording.mp3") {
+        let (p, mut tap) = open(&path);
+        let mut i = 0u64;
+        c.bench_function("seek_ui/mp3", |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                let mut buf = [0f32; 1];
+                for _ in 0..iters {
+                    i += 1;
+                    let t0 = Instant::now();
+                    let g = p.seek_gen(AT_65 - (i % 100) * 1000);
+                    total += t0.elapsed();
+                    // Let the worker catch up, untimed.
+                    while !(tap.pull(&mut buf) > 0 && tap.generation() >= g) {}
+                }
+                total
+            })
+        });
+    }
+}
+
+fn bench_whole_file(c: &mut Criterion) {
+    let mut g = c.benchmark_group("whole");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_secs(1));
+    let files = [
+        ("recording.mp3", seed("recording.mp3")),
+        ("recording.m4a", seed("recording.m4a")),
+        ("mp3_60min_stereo.mp3", stereo_60min()),
+    ];
+    for (file, path) in files {
+        let Some(path) = path else { continue };
+        g.bench_function(format!("decode/{file}"), |b| {
+            b.iter(|| {
+                let mut s = decode::open(&path).unwrap();
+                let mut buf = Vec::new();
+                let mut n = 0usize;
+                while s.next_chunk(&mut buf).unwrap().is_some() {
+                    n += buf.len();
+                }
+                n
+            })
+        });
+        g.bench_function(format!("peaks/{file}"), |b| {
+            b.iter(|| {
+                peaks::compute(&path, &AtomicBool::new(false), |_| {})
+                    .unwrap()
+                    .1
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Reopening the 72-minute recording's peaks from the disk cache (a private cache dir).
+fn bench_peaks_cache(c: &mut Criterion) {
+    let Some(path) = seed("recording.mp3") else {
+        return;
+    };
+    let (p, frames) = peaks::compute(&path, &AtomicBool::new(false), |_| {}).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dirs = [dir.path().to_path_buf()];
+    peaks::store_cached_in(&dirs, &path, &p, frames).expect("cache written");
+    c.bench_function("peaks_cache/reopen", |b| {
+        b.iter(|| peaks::load_cached_from(&dirs, &path).unwrap().1)
+    });
+}
+
+criterion_group!(benches, bench_seek, bench_whole_file, bench_peaks_cache);
+criterion_main!(benches);

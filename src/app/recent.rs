@@ -1,0 +1,157 @@
+//! The user's config: the recent-files list, the playback settings and the last export format
+//! and options, kept in one small JSON file in the config directory
+//! (`$XDG_CONFIG_HOME/turnfix/recent.json`, else `~/.config/turnfix/recent.json`).
+//!
+//! Older versions wrote a bare array of paths; that is still read.
+
+use crate::export::{ExportFormat, ExportOptions};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const MAX: usize = 10;
+
+/// Playback settings the user can change (Settings window).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Skip step for Skip Back / Skip Forward, in ms.
+    pub skip_ms: u64,
+    /// How far playback rewinds when resumed, in ms.
+    pub rewind_on_resume_ms: u64,
+    /// Pause playback while typing.
+    pub pause_while_typing: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { skip_ms: 5_000, rewind_on_resume_ms: 1_000, pause_while_typing: false }
+    }
+}
+
+/// The export dialog's last choice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportPrefs {
+    pub format: ExportFormat,
+    pub options: ExportOptions,
+}
+
+impl Default for ExportPrefs {
+    fn default() -> Self {
+        ExportPrefs { format: ExportFormat::Srt, options: ExportOptions::default() }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Stored {
+    recent: Vec<PathBuf>,
+    settings: Option<Settings>,
+    export: Option<ExportPrefs>,
+}
+
+#[derive(Debug, Default)]
+pub struct Recent {
+    file: Option<PathBuf>,
+    pub paths: Vec<PathBuf>,
+    /// Settings saved by the user (None: never changed, the app's defaults apply).
+    pub settings: Option<Settings>,
+    pub export: Option<ExportPrefs>,
+}
+
+/// Where the list lives by default.
+pub fn default_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("turnfix").join("recent.json"))
+}
+
+impl Recent {
+    /// Load the config from `file` (None: keep it in memory only).
+    pub fn load(file: Option<PathBuf>) -> Recent {
+        let text = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
+        let stored = serde_json::from_str::<Stored>(&text)
+            .ok()
+            .or_else(|| serde_json::from_str::<Vec<PathBuf>>(&text).ok().map(|recent| Stored { recent, ..Default::default() }))
+            .unwrap_or_default();
+        Recent { file, paths: stored.recent, settings: stored.settings, export: stored.export }
+    }
+
+    /// Put `path` first and write the list (errors writing it are not worth bothering the user).
+    pub fn push(&mut self, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.paths.retain(|p| p != &path);
+        self.paths.insert(0, path);
+        self.paths.truncate(MAX);
+        self.store();
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        self.paths.retain(|p| p != path);
+        self.store();
+    }
+
+    /// Remember the settings.
+    pub fn set_settings(&mut self, s: Settings) {
+        self.settings = Some(s);
+        self.store();
+    }
+
+    /// Remember the export dialog's choice.
+    pub fn set_export(&mut self, e: ExportPrefs) {
+        if self.export.as_ref() != Some(&e) {
+            self.export = Some(e);
+            self.store();
+        }
+    }
+
+    fn store(&self) {
+        if let Some(f) = &self.file {
+            if let Some(d) = f.parent() {
+                let _ = std::fs::create_dir_all(d);
+            }
+            let stored = Stored { recent: self.paths.clone(), settings: self.settings.clone(), export: self.export.clone() };
+            if let Ok(s) = serde_json::to_string_pretty(&stored) {
+                let _ = crate::session::write_atomic(f, s.as_bytes());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_dedups_orders_and_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("cfg/recent.json");
+        let mut r = Recent::load(Some(f.clone()));
+        r.push(&dir.path().join("a.txt"));
+        r.push(&dir.path().join("b.txt"));
+        r.push(&dir.path().join("a.txt"));
+        let back = Recent::load(Some(f));
+        assert_eq!(back.paths, vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
+    }
+
+    #[test]
+    fn settings_and_export_persist_and_old_lists_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("recent.json");
+        std::fs::write(&f, serde_json::to_string(&vec![dir.path().join("old.txt")]).unwrap()).unwrap();
+        let mut r = Recent::load(Some(f.clone()));
+        assert_eq!(r.paths, vec![dir.path().join("old.txt")]);
+        assert_eq!(r.settings, None);
+        let s = Settings { skip_ms: 2_000, rewind_on_resume_ms: 3_000, pause_while_typing: true };
+        r.set_settings(s.clone());
+        let mut e = ExportPrefs { format: ExportFormat::Vtt, ..Default::default() };
+        e.options.names = false;
+        r.set_export(e.clone());
+        let back = Recent::load(Some(f));
+        assert_eq!(back.paths, vec![dir.path().join("old.txt")]);
+        assert_eq!(back.settings, Some(s));
+        assert_eq!(back.export, Some(e));
+    }
+}

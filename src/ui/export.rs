@@ -1,0 +1,156 @@
+//! The export dialog: format, the options that format uses, a preview of the first lines, the
+//! path (typed, or chosen with the native dialog), a confirmation before replacing a file.
+
+use crate::app::{App, Modal};
+use crate::export::{CsvTimes, ExportFormat, OptionKind, TimeStyle};
+use egui::RichText;
+
+pub fn dialog(app: &mut App, ctx: &egui::Context) {
+    if app.export.is_none() {
+        app.modal = None;
+        return;
+    }
+    let preview = app.export_preview();
+    let native = app.options.native_dialogs;
+    let busy = app.busy.is_some();
+    let mut new_format = None;
+    let (mut export, mut cancel, mut browse) = (false, false, false);
+    let d = app.export.as_mut().expect("checked");
+    egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
+        ui.set_width(720.0);
+        ui.heading("Export the transcript");
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(230.0);
+                ui.label(RichText::new("Format").strong());
+                for f in ExportFormat::ALL {
+                    if ui.selectable_label(d.format == f, f.name()).clicked() {
+                        new_format = Some(f);
+                    }
+                }
+            });
+            // (A vertical separator here would take the row's height and grow it every frame.)
+            ui.add_space(16.0);
+            ui.vertical(|ui| {
+                ui.label(RichText::new("Options").strong());
+                let o = &mut d.options;
+                let kinds = d.format.options();
+                if kinds.is_empty() {
+                    ui.label(RichText::new("This format has no options.").weak());
+                }
+                for k in kinds {
+                    match k {
+                        OptionKind::Names => {
+                            ui.checkbox(&mut o.names, "Speaker names");
+                        }
+                        OptionKind::Timestamps => {
+                            ui.checkbox(&mut o.timestamps, "Timestamps");
+                        }
+                        OptionKind::MergeSameSpeaker => {
+                            ui.checkbox(&mut o.merge_same_speaker, "Merge consecutive turns by one speaker");
+                        }
+                        OptionKind::Footer => {
+                            ui.checkbox(&mut o.footer, "otter.ai footer line");
+                        }
+                        OptionKind::Header => {
+                            ui.checkbox(&mut o.header, "Title and details at the top");
+                        }
+                        OptionKind::TimeStyle => {
+                            ui.horizontal(|ui| {
+                                ui.label("Times");
+                                egui::ComboBox::from_id_salt("export-time-style").selected_text(o.time_style.id()).show_ui(ui, |ui| {
+                                    for t in TimeStyle::ALL {
+                                        ui.selectable_value(&mut o.time_style, t, t.id());
+                                    }
+                                });
+                            });
+                        }
+                        OptionKind::CsvTimes => {
+                            ui.horizontal(|ui| {
+                                ui.label("Times");
+                                egui::ComboBox::from_id_salt("export-csv-times").selected_text(o.csv_times.id()).show_ui(ui, |ui| {
+                                    for t in CsvTimes::ALL {
+                                        ui.selectable_value(&mut o.csv_times, t, t.id());
+                                    }
+                                });
+                            });
+                        }
+                        OptionKind::CaptionLineChars => {
+                            ui.horizontal(|ui| {
+                                ui.add(egui::DragValue::new(&mut o.caption_line_chars).range(10..=200));
+                                ui.label("characters per line at most");
+                            });
+                        }
+                        OptionKind::CaptionLines => {
+                            ui.horizontal(|ui| {
+                                ui.add(egui::DragValue::new(&mut o.caption_lines).range(1..=6));
+                                ui.label("lines per caption at most");
+                            });
+                        }
+                        OptionKind::CaptionMaxMs => {
+                            ui.horizontal(|ui| {
+                                let mut secs = o.caption_max_ms as f64 / 1000.0;
+                                if ui.add(egui::DragValue::new(&mut secs).range(1.0..=30.0).speed(0.1).suffix(" s")).changed() {
+                                    o.caption_max_ms = (secs * 1000.0).round() as u64;
+                                }
+                                ui.label("per caption at most");
+                            });
+                        }
+                    }
+                }
+                ui.add_space(8.0);
+                ui.label(RichText::new("Preview").strong());
+                egui::ScrollArea::both().id_salt("export-preview").max_height(220.0).show(ui, |ui| {
+                    let text = if preview.is_empty() { "(nothing to export)" } else { preview.as_str() };
+                    ui.add(egui::Label::new(RichText::new(text).monospace()).extend());
+                });
+            });
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label("Save to");
+            let w = if native { ui.available_width() - 90.0 } else { ui.available_width() };
+            let r = ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(w.max(200.0))).accessible_name("Export path");
+            if r.changed() {
+                d.confirm_overwrite = false;
+            }
+            if native && ui.button("Browse…").clicked() {
+                browse = true;
+            }
+        });
+        if let Some(e) = &d.error {
+            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+        }
+        if d.confirm_overwrite {
+            ui.label(RichText::new(format!("{} already exists. Replace it?", d.path.trim())).color(ui.visuals().warn_fg_color));
+        }
+        ui.horizontal(|ui| {
+            let label = if d.confirm_overwrite { "Replace" } else { "Export" };
+            if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                export = true;
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+            if busy {
+                ui.spinner();
+            }
+        });
+    });
+    if let Some(f) = new_format {
+        app.set_export_format(f);
+    }
+    if browse {
+        app.browse_export();
+    }
+    if export {
+        app.export_now();
+    }
+    if cancel {
+        app.export = None;
+        app.modal = None;
+    }
+    if app.modal == Some(Modal::Export) && app.export.is_none() {
+        app.modal = None;
+    }
+}

@@ -21,14 +21,8 @@ use turnfix::audio::probe::{timed_seek, wait_ready};
 use turnfix::audio::{Player, SourceTap, decode, peaks};
 
 fn seed(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/seed-panel")
-        .join(name);
-    let p = if p.exists() {
-        p
-    } else {
-        PathBuf::from("/work/shared/fixtures/seed-panel").join(name)
-    };
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/seed-panel").join(name);
+    let p = if p.exists() { p } else { PathBuf::from("/work/shared/fixtures/seed-panel").join(name) };
     if p.exists() {
         Some(p)
     } else {
@@ -59,18 +53,7 @@ fn stereo_60min() -> Option<PathBuf> {
     let ok = Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
         .arg(&src)
-        .args([
-            "-t",
-            "3600",
-            "-ac",
-            "2",
-            "-ar",
-            "44100",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "128k",
-        ])
+        .args(["-t", "3600", "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k"])
         .arg(&tmp)
         .status()
         .is_ok_and(|s| s.success());
@@ -138,9 +121,7 @@ fn bench_seek(c: &mut Criterion) {
 
 fn bench_whole_file(c: &mut Criterion) {
     let mut g = c.benchmark_group("whole");
-    g.sample_size(10)
-        .measurement_time(Duration::from_secs(20))
-        .warm_up_time(Duration::from_secs(1));
+    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
     let files = [
         ("recording.mp3", seed("recording.mp3")),
         ("recording.m4a", seed("recording.m4a")),
@@ -160,11 +141,7 @@ fn bench_whole_file(c: &mut Criterion) {
             })
         });
         g.bench_function(format!("peaks/{file}"), |b| {
-            b.iter(|| {
-                peaks::compute(&path, &AtomicBool::new(false), |_| {})
-                    .unwrap()
-                    .1
-            })
+            b.iter(|| peaks::compute(&path, &AtomicBool::new(false), |_| {}).unwrap().1)
         });
     }
     g.finish();
@@ -179,9 +156,7 @@ fn bench_peaks_cache(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let dirs = [dir.path().to_path_buf()];
     peaks::store_cached_in(&dirs, &path, &p, frames).expect("cache written");
-    c.bench_function("peaks_cache/reopen", |b| {
-        b.iter(|| peaks::load_cached_from(&dirs, &path).unwrap().1)
-    });
+    c.bench_function("peaks_cache/reopen", |b| b.iter(|| peaks::load_cached_from(&dirs, &path).unwrap().1));
 }
 
 criterion_group!(benches, bench_seek, bench_whole_file, bench_peaks_cache);

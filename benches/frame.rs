@@ -20,7 +20,8 @@ fn seed_turns() -> Vec<(String, u64, String)> {
         return d.turns.iter().map(|t| (d.speaker_name(t.speaker).to_string(), t.start_ms, t.text.clone())).collect();
     }
     // Similar lengths to a panel discussion: short interjections to long answers.
-    let words = "so the thing about the budget is that we never really planned for the second phase and everyone knew it";
+    let words =
+        "so the thing about the budget is that we never really planned for the second phase and everyone knew it";
     (0..200u64)
         .map(|i| {
             let n = [4, 12, 30, 60, 110, 25, 8, 45][i as usize % 8];
@@ -120,7 +121,9 @@ fn bench(c: &mut Criterion) {
     {
         let n = 10_000;
         let (_dir, path) = fixture(n);
-        g.bench_function(format!("{n}_turns"), |b| b.iter_batched(|| (), |_| black_box(Rig::new(&path).app.document().turns.len()), BatchSize::PerIteration));
+        g.bench_function(format!("{n}_turns"), |b| {
+            b.iter_batched(|| (), |_| black_box(Rig::new(&path).app.document().turns.len()), BatchSize::PerIteration)
+        });
     }
     g.finish();
 }

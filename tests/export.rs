@@ -193,7 +193,8 @@ fn golden_captions() {
     let d = sample();
     golden("srt", &text(&d, ExportFormat::Srt, &opts()));
     golden("vtt", &text(&d, ExportFormat::Vtt, &opts()));
-    let narrow = ExportOptions { caption_line_chars: 20, caption_lines: 1, caption_max_ms: 3_000, names: false, ..opts() };
+    let narrow =
+        ExportOptions { caption_line_chars: 20, caption_lines: 1, caption_max_ms: 3_000, names: false, ..opts() };
     golden("srt_narrow_no_names", &text(&d, ExportFormat::Srt, &narrow));
     golden("vtt_narrow_no_names", &text(&d, ExportFormat::Vtt, &narrow));
 }
@@ -205,8 +206,12 @@ fn golden_docx_document_xml() {
     golden(
         "docx_document_merged_no_header",
         &docx_part(
-            &export::export(&d, ExportFormat::Docx, &ExportOptions { merge_same_speaker: true, header: false, ..opts() })
-                .unwrap(),
+            &export::export(
+                &d,
+                ExportFormat::Docx,
+                &ExportOptions { merge_same_speaker: true, header: false, ..opts() },
+            )
+            .unwrap(),
             "word/document.xml",
         ),
     );
@@ -312,7 +317,8 @@ fn hms(h: &str, m: &str, s: &str, ms: &str) -> Ms {
 /// `HH:MM:SS,mmm --> HH:MM:SS,mmm` with minutes and seconds below 60, at least one text line,
 /// every cue ending after it starts and starting no earlier than the previous one ends.
 fn strict_srt(s: &str) -> Result<Vec<CueCheck>, String> {
-    let time = regex::Regex::new(r"^(\d{2,}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2,}):([0-5]\d):([0-5]\d),(\d{3})$").unwrap();
+    let time =
+        regex::Regex::new(r"^(\d{2,}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2,}):([0-5]\d):([0-5]\d),(\d{3})$").unwrap();
     if s.is_empty() {
         return Ok(vec![]);
     }
@@ -358,7 +364,10 @@ fn strict_srt(s: &str) -> Result<Vec<CueCheck>, String> {
 fn strict_vtt(s: &str) -> Result<Vec<CueCheck>, String> {
     let ts = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})";
     let timing = regex::Regex::new(&format!(r"^{ts}[ \t]+-->[ \t]+{ts}(?:[ \t]+.*)?$")).unwrap();
-    let tag = regex::Regex::new(r"^<(?:(/?)(c|i|b|u|ruby|rt|v|lang)((?:\.[^\s.>]+)*)(?:[ \t]([^>\n]*))?|(\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3})>").unwrap();
+    let tag = regex::Regex::new(
+        r"^<(?:(/?)(c|i|b|u|ruby|rt|v|lang)((?:\.[^\s.>]+)*)(?:[ \t]([^>\n]*))?|(\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3})>",
+    )
+    .unwrap();
     let entity = regex::Regex::new(r"^&(?:amp|lt|gt|lrm|rlm|nbsp|#\d+|#[xX][0-9a-fA-F]+);").unwrap();
     if s.contains('\0') || s.contains('\r') {
         return Err("NUL or CR in the file".into());
@@ -508,7 +517,8 @@ fn check_captions(doc: &Transcript, what: &str) {
         assert!(cues.len() >= vcues.len());
         // Every word is there, in order.
         let words: Vec<String> = doc.turns.iter().flat_map(|t| t.text.split_whitespace().map(String::from)).collect();
-        let mut got: Vec<String> = vcues.iter().flat_map(|c| c.lines.iter().flat_map(|l| l.split_whitespace().map(String::from))).collect();
+        let mut got: Vec<String> =
+            vcues.iter().flat_map(|c| c.lines.iter().flat_map(|l| l.split_whitespace().map(String::from))).collect();
         got.retain(|w| !w.is_empty());
         assert_eq!(got, words, "{what}: the VTT holds every word in order");
     }
@@ -616,7 +626,9 @@ fn docx_is_a_valid_package_laid_out_like_otter() {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let names: Vec<String> = zip.file_names().map(String::from).collect();
     assert_eq!(names[0], "[Content_Types].xml", "content types first");
-    for n in ["_rels/.rels", "word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels", "docProps/core.xml"] {
+    for n in
+        ["_rels/.rels", "word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels", "docProps/core.xml"]
+    {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
     // Every part is well-formed XML.
@@ -645,7 +657,9 @@ fn docx_is_a_valid_package_laid_out_like_otter() {
     assert_eq!(paras[t + 4], "**Bob  **|00:05");
     assert_eq!(paras[t + 7], "00:07");
     assert!(paras.contains(&"**Speaker 3  **|1:02:03".to_string()));
-    assert!(paras.contains(&"Quotes \"like this\", commas, <tags> & ampersands;\na second line with a tab.".to_string()));
+    assert!(
+        paras.contains(&"Quotes \"like this\", commas, <tags> & ampersands;\na second line with a tab.".to_string())
+    );
 }
 
 /// By hand, once: `python3 -m pip install python-docx` then
@@ -732,8 +746,16 @@ fn otter_txt_export_reproduces_otters_file() {
     let original = std::fs::read(&path).unwrap();
     let Some(doc) = reimport(&original, "seed-panel_otter_ai.txt", formats::Format::OtterTxt) else { return };
     let ours = export::export(&doc, ExportFormat::OtterTxt, &ExportOptions { footer: true, ..opts() }).unwrap();
-    assert!(ours == original, "{}", String::from_utf8_lossy(&ours).lines().zip(String::from_utf8_lossy(&original).lines())
-        .find(|(a, b)| a != b).map(|(a, b)| format!("ours {a:?}\notter's {b:?}")).unwrap_or_default());
+    assert!(
+        ours == original,
+        "{}",
+        String::from_utf8_lossy(&ours)
+            .lines()
+            .zip(String::from_utf8_lossy(&original).lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("ours {a:?}\notter's {b:?}"))
+            .unwrap_or_default()
+    );
 }
 
 #[test]
@@ -1010,7 +1032,18 @@ fn convert_writes_every_format_and_infers_it_from_the_extension() {
     assert!(err.contains("--to FMT") && err.lines().count() == 1, "{err}");
     let help = turnfix(&[std::ffi::OsStr::new("convert"), std::ffi::OsStr::new("--help")]);
     let help = String::from_utf8_lossy(&help.stdout);
-    for f in ["--no-names", "--no-timestamps", "--merge-same-speaker", "--time-style", "--footer", "--no-header", "--line-chars", "--cue-lines", "--max-cue-secs", "--csv-times"] {
+    for f in [
+        "--no-names",
+        "--no-timestamps",
+        "--merge-same-speaker",
+        "--time-style",
+        "--footer",
+        "--no-header",
+        "--line-chars",
+        "--cue-lines",
+        "--max-cue-secs",
+        "--csv-times",
+    ] {
         assert!(help.contains(f), "--help lists {f}");
     }
 }

@@ -81,7 +81,9 @@ fn document_xml() -> String {
         p(&r("Hi.")),
     ]
     .concat();
-    format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#)
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+    )
 }
 
 fn zip_docx(document: &[u8], deflate: bool) -> Vec<u8> {
@@ -95,8 +97,10 @@ fn zip_docx(document: &[u8], deflate: bool) -> Vec<u8> {
         z.start_file("word/document.xml", opts).unwrap();
         z.write_all(document).unwrap();
         z.start_file("word/footer2.xml", opts).unwrap();
-        z.write_all(format!("<w:ftr {W}><w:p><w:r><w:t>Transcribed by https://otter.ai</w:t></w:r></w:p></w:ftr>").as_bytes())
-            .unwrap();
+        z.write_all(
+            format!("<w:ftr {W}><w:p><w:r><w:t>Transcribed by https://otter.ai</w:t></w:r></w:p></w:ftr>").as_bytes(),
+        )
+        .unwrap();
         z.finish().unwrap();
     }
     buf.into_inner()
@@ -137,14 +141,56 @@ fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
 }
 
 const TOKENS: &[&str] = &[
-    "\n", "\n\n", "  ", " ", "\t", "\r\n",
-    "WEBVTT", "NOTE ", "STYLE", "REGION", "-->", " --> ",
-    "00:00:01,000", "00:01.500", "1:00:46", "0:05", "99:99", "12",
-    "Ann: ", "Speaker 1", "Unknown Speaker", "Bob  0:03  ", "**Ann**", "### ",
-    "<v Ann>", "<v.loud Bob Lee>", "</v>", "<i>", "<c.x>", "<00:00:02.000>", "<", ">",
-    "&amp;", "&nbsp;", "&#x1F600;", "&#99999999;", "&", ";",
-    "{", "}", "\"format\": \"turnfix\"", "\"version\": 1", "[", "]",
-    "Transcribed by https://otter.ai", "---", "\u{e9}", "\u{a0}", "\u{feff}", "\u{6f22}\u{5b57}",
+    "\n",
+    "\n\n",
+    "  ",
+    " ",
+    "\t",
+    "\r\n",
+    "WEBVTT",
+    "NOTE ",
+    "STYLE",
+    "REGION",
+    "-->",
+    " --> ",
+    "00:00:01,000",
+    "00:01.500",
+    "1:00:46",
+    "0:05",
+    "99:99",
+    "12",
+    "Ann: ",
+    "Speaker 1",
+    "Unknown Speaker",
+    "Bob  0:03  ",
+    "**Ann**",
+    "### ",
+    "<v Ann>",
+    "<v.loud Bob Lee>",
+    "</v>",
+    "<i>",
+    "<c.x>",
+    "<00:00:02.000>",
+    "<",
+    ">",
+    "&amp;",
+    "&nbsp;",
+    "&#x1F600;",
+    "&#99999999;",
+    "&",
+    ";",
+    "{",
+    "}",
+    "\"format\": \"turnfix\"",
+    "\"version\": 1",
+    "[",
+    "]",
+    "Transcribed by https://otter.ai",
+    "---",
+    "\u{e9}",
+    "\u{a0}",
+    "\u{feff}",
+    "\u{6f22}\u{5b57}",
 ];
 
 /// Text made of the formats' structural tokens, so that random inputs reach deep into readers.

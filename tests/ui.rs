@@ -431,7 +431,11 @@ fn unsaved_changes_prompt_save_then_open_other() {
 fn import_is_saved_as_default_json_name() {
     let dir = tempfile::tempdir().unwrap();
     let srt = dir.path().join("talk.srt");
-    std::fs::write(&srt, "1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nBob: Hi.\n").unwrap();
+    std::fs::write(
+        &srt,
+        "1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello there.\n\n2\n00:00:03,000 --> 00:00:04,000\nBob: Hi.\n",
+    )
+    .unwrap();
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     if app.open_sync(&srt).is_err() {
         // The SRT reader is written elsewhere; nothing to check without it.
@@ -455,7 +459,12 @@ fn import_is_saved_as_default_json_name() {
 fn go_to_time_and_index() {
     let mut b = TranscriptBuilder::new();
     for i in 0..400u64 {
-        b.push(Some(if i % 2 == 0 { "Ann" } else { "Bob" }), Some(i * 10_000), None, &format!("Turn number {i} with some words to wrap."));
+        b.push(
+            Some(if i % 2 == 0 { "Ann" } else { "Bob" }),
+            Some(i * 10_000),
+            None,
+            &format!("Turn number {i} with some words to wrap."),
+        );
     }
     let mut f = open(&b.finish());
     let h = &mut f.harness;
@@ -515,7 +524,12 @@ fn idle_frames_request_no_repaint() {
     // uses no CPU while idle (no immediate repaint, and no timed one either).
     f.harness.step();
     let delay = f.harness.output().viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
-    assert_eq!(delay, Some(std::time::Duration::MAX), "an idle frame asked for a repaint: {:?}", f.harness.ctx.repaint_causes());
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "an idle frame asked for a repaint: {:?}",
+        f.harness.ctx.repaint_causes()
+    );
     assert!(!f.harness.ctx.has_requested_repaint());
     // Same after an edit has settled.
     f.harness.get_by_label("Turn 2 text").click();
@@ -535,7 +549,12 @@ fn idle_frames_request_no_repaint() {
     f.harness.run();
     f.harness.step();
     let delay = f.harness.output().viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
-    assert_eq!(delay, Some(std::time::Duration::MAX), "an idle frame after editing asked for a repaint: {:?}", f.harness.ctx.repaint_causes());
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "an idle frame after editing asked for a repaint: {:?}",
+        f.harness.ctx.repaint_causes()
+    );
 }
 
 #[test]
@@ -678,7 +697,9 @@ fn sample_with_recording_draws_the_waveform_then_idles() {
     app.open_sync(&txt).unwrap();
     let mut h = harness_for(app);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !(h.state().player_state().status == turnfix::audio::LoadStatus::Ready && h.state().waveform_progress() >= 1.0) {
+    while !(h.state().player_state().status == turnfix::audio::LoadStatus::Ready
+        && h.state().waveform_progress() >= 1.0)
+    {
         assert!(std::time::Instant::now() < deadline, "the recording loads: {:?}", h.state().player_state().status);
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -688,5 +709,10 @@ fn sample_with_recording_draws_the_waveform_then_idles() {
     // Loaded, waveform built, not playing: no more frames.
     h.step();
     let delay = h.output().viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
-    assert_eq!(delay, Some(std::time::Duration::MAX), "an idle frame asked for a repaint: {:?}", h.ctx.repaint_causes());
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "an idle frame asked for a repaint: {:?}",
+        h.ctx.repaint_causes()
+    );
 }

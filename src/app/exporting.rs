@@ -45,7 +45,8 @@ impl App {
     pub(crate) fn default_export_path(&self, fmt: ExportFormat) -> PathBuf {
         let Some(f) = &self.file else { return PathBuf::from(format!("transcript.{}", fmt.extension())) };
         let base = f.save_path.as_ref().unwrap_or(&f.path);
-        let mut stem = base.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
+        let mut stem =
+            base.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
         if let Some(s) = stem.strip_suffix(".turnfix") {
             stem = s.to_string();
         }
@@ -65,7 +66,14 @@ impl App {
         let prefs = self.recent.export.clone().unwrap_or_default();
         let format = format.unwrap_or(prefs.format);
         let path = self.default_export_path(format).display().to_string();
-        self.export = Some(ExportDialog { format, options: prefs.options, path, confirm_overwrite: false, error: None, preview: None });
+        self.export = Some(ExportDialog {
+            format,
+            options: prefs.options,
+            path,
+            confirm_overwrite: false,
+            error: None,
+            preview: None,
+        });
         self.modal = Some(Modal::Export);
     }
 

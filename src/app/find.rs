@@ -54,17 +54,28 @@ impl Query {
 
     /// `text` with every match replaced (`$1` expands in regex mode only).
     fn replace_in(&self, re: &Regex, text: &str, with: &str) -> String {
-        if self.regex { re.replace_all(text, with).into_owned() } else { re.replace_all(text, regex::NoExpand(with)).into_owned() }
+        if self.regex {
+            re.replace_all(text, with).into_owned()
+        } else {
+            re.replace_all(text, regex::NoExpand(with)).into_owned()
+        }
     }
 
     /// Replace the one match `m` (which must be current for `doc`).
     pub fn replace_one(&self, re: &Regex, doc: &Transcript, m: &Match, with: &str) -> Option<Edit> {
         let t = doc.turn(m.turn)?;
-        if m.range.end > t.text.len() || !t.text.is_char_boundary(m.range.start) || !t.text.is_char_boundary(m.range.end) {
+        if m.range.end > t.text.len()
+            || !t.text.is_char_boundary(m.range.start)
+            || !t.text.is_char_boundary(m.range.end)
+        {
             return None;
         }
         let tail = &t.text[m.range.start..];
-        let replaced = if self.regex { re.replacen(tail, 1, with).into_owned() } else { re.replacen(tail, 1, regex::NoExpand(with)).into_owned() };
+        let replaced = if self.regex {
+            re.replacen(tail, 1, with).into_owned()
+        } else {
+            re.replacen(tail, 1, regex::NoExpand(with)).into_owned()
+        };
         let text = format!("{}{}", &t.text[..m.range.start], replaced);
         (text != t.text).then(|| Edit::SetText { turn: m.turn, text })
     }
@@ -153,7 +164,10 @@ impl FindState {
         let fresh: Vec<Match> = if self.query.speaker.is_some_and(|s| s != t.speaker) {
             Vec::new()
         } else {
-            re.find_iter(&t.text).filter(|m| !m.range().is_empty()).map(|m| Match { index, turn: t.id, range: m.range() }).collect()
+            re.find_iter(&t.text)
+                .filter(|m| !m.range().is_empty())
+                .map(|m| Match { index, turn: t.id, range: m.range() })
+                .collect()
         };
         let n = fresh.len();
         matches.splice(a..b, fresh);
@@ -186,7 +200,11 @@ impl FindState {
         }
         let next = match self.current {
             Some(c) => {
-                if forward { (c + 1) % n } else { (c + n - 1) % n }
+                if forward {
+                    (c + 1) % n
+                } else {
+                    (c + n - 1) % n
+                }
             }
             None => {
                 let from = from.unwrap_or(0);

@@ -73,7 +73,8 @@ impl OpenFile {
         if let Some(p) = &self.save_path {
             return p.clone();
         }
-        let stem = self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
+        let stem =
+            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
         self.path.with_file_name(format!("{stem}.turnfix.json"))
     }
 }
@@ -92,8 +93,15 @@ pub enum Pending {
 pub enum Modal {
     /// "Save changes?" with Save / Discard / Cancel, then do the pending action.
     Unsaved(Pending),
-    GoTo { text: String, error: Option<String> },
-    Retime { turn: TurnId, text: String, error: Option<String> },
+    GoTo {
+        text: String,
+        error: Option<String>,
+    },
+    Retime {
+        turn: TurnId,
+        text: String,
+        error: Option<String>,
+    },
     Help,
     Message(String),
     /// The export dialog (its state is [`App::export_dialog`]).
@@ -279,7 +287,11 @@ impl App {
 
     /// The playback settings now in use.
     pub fn settings(&self) -> recent::Settings {
-        recent::Settings { skip_ms: self.options.skip_ms, rewind_on_resume_ms: self.options.rewind_on_resume_ms, pause_while_typing: self.options.pause_while_typing }
+        recent::Settings {
+            skip_ms: self.options.skip_ms,
+            rewind_on_resume_ms: self.options.rewind_on_resume_ms,
+            pause_while_typing: self.options.pause_while_typing,
+        }
     }
 
     /// Use and remember these playback settings.
@@ -299,7 +311,13 @@ impl App {
         match &self.file {
             None => "Turnfix".into(),
             Some(f) => {
-                let name = f.save_path.as_ref().unwrap_or(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = f
+                    .save_path
+                    .as_ref()
+                    .unwrap_or(&f.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let dirty = if self.history.is_dirty() { "● " } else { "" };
                 format!("{dirty}{name} — Turnfix")
             }
@@ -352,7 +370,10 @@ impl App {
         let save_path = (format == Format::Json).then(|| path.clone());
         // Where the recording should be: the command line, the JSON's link, or beside the file.
         let linked = doc.audio.as_ref().map(|l| session::resolve_audio(&path, l));
-        let found = audio.clone().or_else(|| linked.clone().filter(|p| p.is_file())).or_else(|| session::find_audio_beside(&path));
+        let found = audio
+            .clone()
+            .or_else(|| linked.clone().filter(|p| p.is_file()))
+            .or_else(|| session::find_audio_beside(&path));
         self.doc = doc;
         self.shape_gen += 1;
         self.history = History::new();
@@ -362,7 +383,14 @@ impl App {
         self.speaker_names.clear();
         self.looping = None;
         self.recent.push(&path);
-        self.status = (!warnings.is_empty()).then(|| format!("{} warning(s) while reading; first: line {}: {}", warnings.len(), warnings[0].line, warnings[0].message));
+        self.status = (!warnings.is_empty()).then(|| {
+            format!(
+                "{} warning(s) while reading; first: line {}: {}",
+                warnings.len(),
+                warnings[0].line,
+                warnings[0].message
+            )
+        });
         self.file = Some(OpenFile { path, format, save_path, warnings });
         self.audio_path = None;
         self.audio_missing = None;
@@ -752,7 +780,8 @@ impl App {
         let (after, speaker, start) = match self.current_turn().and_then(|t| self.doc.turn_index(t)) {
             Some(i) => {
                 let t = &self.doc.turns[i];
-                let start = self.doc.turns.get(i + 1).map_or(self.doc.effective_end(i), |n| (t.start_ms + n.start_ms) / 2);
+                let start =
+                    self.doc.turns.get(i + 1).map_or(self.doc.effective_end(i), |n| (t.start_ms + n.start_ms) / 2);
                 (Some(i), t.speaker, start.max(t.start_ms))
             }
             None => match self.doc.speakers.first() {
@@ -789,7 +818,8 @@ impl App {
 
     /// Validate and apply a start time typed for a turn; Err is the message to show.
     pub(crate) fn retime(&mut self, turn: TurnId, text: &str) -> Result<(), String> {
-        let ms = parse_clock(text).ok_or_else(|| format!("“{text}” is not a time; write it like 1:02:03 or 4:05.250"))?;
+        let ms =
+            parse_clock(text).ok_or_else(|| format!("“{text}” is not a time; write it like 1:02:03 or 4:05.250"))?;
         let end = self.doc.turn(turn).ok_or("the turn is gone")?.end_ms.filter(|e| *e >= ms);
         match edit::retime(&self.doc, turn, ms, end) {
             Ok(e) => {
@@ -800,7 +830,11 @@ impl App {
             Err(edit::EditError::OutOfOrder { min, max, .. }) => Err(if max == Ms::MAX {
                 format!("The start must be at or after {} (the previous turn's start).", format_otter_time(min))
             } else {
-                format!("The start must lie between {} and {} (the neighbouring turns' starts).", format_otter_time(min), format_otter_time(max))
+                format!(
+                    "The start must lie between {} and {} (the neighbouring turns' starts).",
+                    format_otter_time(min),
+                    format_otter_time(max)
+                )
             }),
             Err(e) => Err(e.to_string()),
         }
@@ -834,7 +868,10 @@ impl App {
         if n == 0 {
             return;
         }
-        let i = self.current_turn().and_then(|t| self.doc.turn_index(t)).map_or(0, |i| (i as isize + delta).clamp(0, n as isize - 1) as usize);
+        let i = self
+            .current_turn()
+            .and_then(|t| self.doc.turn_index(t))
+            .map_or(0, |i| (i as isize + delta).clamp(0, n as isize - 1) as usize);
         let id = self.doc.turns[i].id;
         self.focus_turn(id, None);
     }
@@ -963,15 +1000,27 @@ impl App {
             Command::Open | Command::Quit | Command::Help | Command::ToggleSpeakers => true,
             Command::Export | Command::CorrectionsReport => has_doc,
             Command::Settings => true,
-            Command::Save | Command::SaveAs | Command::Close | Command::LocateAudio | Command::Find | Command::GoTo => has_doc,
+            Command::Save | Command::SaveAs | Command::Close | Command::LocateAudio | Command::Find | Command::GoTo => {
+                has_doc
+            }
             Command::FindNext | Command::FindPrevious => has_doc && !self.find.query.text.is_empty(),
             Command::Undo => self.history.can_undo(),
             Command::Redo => self.history.can_redo(),
             Command::NextTurn | Command::PreviousTurn => !self.doc.turns.is_empty(),
             Command::InsertTurn => has_doc && !self.doc.speakers.is_empty(),
-            Command::SplitTurn | Command::MergeWithNext | Command::MergeWithPrevious | Command::DeleteTurn | Command::EditStartTime => has_turn,
+            Command::SplitTurn
+            | Command::MergeWithNext
+            | Command::MergeWithPrevious
+            | Command::DeleteTurn
+            | Command::EditStartTime => has_turn,
             Command::SetSpeaker(n) => has_turn && (n as usize) <= self.doc.speakers.len(),
-            Command::PlayPause | Command::SkipBack | Command::SkipForward | Command::Slower | Command::Faster | Command::VolumeDown | Command::VolumeUp => audio,
+            Command::PlayPause
+            | Command::SkipBack
+            | Command::SkipForward
+            | Command::Slower
+            | Command::Faster
+            | Command::VolumeDown
+            | Command::VolumeUp => audio,
             Command::PlayTurn | Command::LoopTurn | Command::SeekToTurn => audio && has_turn,
             Command::FollowPlayback | Command::WaveZoomIn | Command::WaveZoomOut => true,
         }
@@ -1118,11 +1167,17 @@ impl App {
         self.player_state = self.player.state();
 
         // Closing the window with unsaved changes asks first.
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.history.is_dirty() && self.file.is_some() {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.allow_close
+            && self.history.is_dirty()
+            && self.file.is_some()
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.modal = Some(Modal::Unsaved(Pending::Quit));
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
+        });
         if !dropped.is_empty() {
             self.dropped(dropped);
         }

@@ -74,7 +74,9 @@ impl Recent {
         let text = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
         let stored = serde_json::from_str::<Stored>(&text)
             .ok()
-            .or_else(|| serde_json::from_str::<Vec<PathBuf>>(&text).ok().map(|recent| Stored { recent, ..Default::default() }))
+            .or_else(|| {
+                serde_json::from_str::<Vec<PathBuf>>(&text).ok().map(|recent| Stored { recent, ..Default::default() })
+            })
             .unwrap_or_default();
         Recent { file, paths: stored.recent, settings: stored.settings, export: stored.export }
     }
@@ -112,7 +114,8 @@ impl Recent {
             if let Some(d) = f.parent() {
                 let _ = std::fs::create_dir_all(d);
             }
-            let stored = Stored { recent: self.paths.clone(), settings: self.settings.clone(), export: self.export.clone() };
+            let stored =
+                Stored { recent: self.paths.clone(), settings: self.settings.clone(), export: self.export.clone() };
             if let Ok(s) = serde_json::to_string_pretty(&stored) {
                 let _ = crate::session::write_atomic(f, s.as_bytes());
             }

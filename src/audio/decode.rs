@@ -35,8 +35,7 @@ pub struct StreamInfo {
 
 impl StreamInfo {
     pub fn duration_ms(&self) -> Option<u64> {
-        self.frames
-            .map(|f| f * 1000 / self.sample_rate.max(1) as u64)
+        self.frames.map(|f| f * 1000 / self.sample_rate.max(1) as u64)
     }
 }
 
@@ -91,9 +90,7 @@ impl AudioStream {
                 continue;
             }
             out.clear();
-            out.extend_from_slice(
-                &self.raw[((from - start) * ch) as usize..((to - start) * ch) as usize],
-            );
+            out.extend_from_slice(&self.raw[((from - start) * ch) as usize..((to - start) * ch) as usize]);
             self.skip_until = to as u64;
             return Ok(Some(from as u64));
         }
@@ -101,9 +98,7 @@ impl AudioStream {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 fn fail(path: &Path, reason: impl std::fmt::Display) -> AudioError {
@@ -119,9 +114,7 @@ fn sniff_container(head: &[u8]) -> &'static str {
         "Ogg"
     } else if head.starts_with(b"fLaC") {
         "FLAC"
-    } else if head.starts_with(b"ID3")
-        || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
-    {
+    } else if head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
         "MP3"
     } else {
         "unknown"
@@ -137,9 +130,7 @@ fn codec_name(params: &CodecParameters) -> String {
 
 fn sym_err(e: SymError) -> String {
     match e {
-        SymError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            "the file is truncated".into()
-        }
+        SymError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => "the file is truncated".into(),
         SymError::Unsupported(what) => format!("unsupported format ({what})"),
         other => other.to_string(),
     }
@@ -159,17 +150,11 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
 
     // Probe with no extension hint: the bytes decide.
     let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
-    let fmt_opts = FormatOptions {
-        enable_gapless: true,
-        ..Default::default()
-    };
+    let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
     let probed = symphonia::default::get_probe()
         .format(&Hint::new(), mss, &fmt_opts, &MetadataOptions::default())
         .map_err(|e| match e {
-            SymError::Unsupported(_) => fail(
-                path,
-                "not a supported audio file (unknown or corrupt format)",
-            ),
+            SymError::Unsupported(_) => fail(path, "not a supported audio file (unknown or corrupt format)"),
             e => fail(path, sym_err(e)),
         })?;
     let reader = probed.format;
@@ -194,8 +179,7 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
         }
         let delay = params.delay.unwrap_or(0) as u64;
         let padding = params.padding.unwrap_or(0) as u64;
-        let total = (index.frames.len() as u64 * index.samples_per_frame as u64)
-            .saturating_sub(delay + padding);
+        let total = (index.frames.len() as u64 * index.samples_per_frame as u64).saturating_sub(delay + padding);
         let info = StreamInfo {
             container: "MP3".into(),
             codec,
@@ -203,36 +187,14 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
             channels: index.channels,
             frames: Some(total),
         };
-        let raw = Mp3Raw {
-            data,
-            index,
-            next: 0,
-            decoder,
-            delay,
-            sbuf: None,
-        };
-        AudioStream {
-            info,
-            inner: Box::new(raw),
-            skip_until: 0,
-            end: Some(total),
-            raw: Vec::new(),
-        }
+        let raw = Mp3Raw { data, index, next: 0, decoder, delay, sbuf: None };
+        AudioStream { info, inner: Box::new(raw), skip_until: 0, end: Some(total), raw: Vec::new() }
     } else {
-        let container = if container == "unknown" {
-            "unknown container"
-        } else {
-            container
-        };
-        let tb = params
-            .time_base
-            .unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
+        let container = if container == "unknown" { "unknown container" } else { container };
+        let tb = params.time_base.unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
         let declared_rate = params.sample_rate.unwrap_or(0);
-        let (priming_ts, length_ts) = if container == "MP4/M4A" {
-            mp4_edit(path).unwrap_or((0, None))
-        } else {
-            (0, None)
-        };
+        let (priming_ts, length_ts) =
+            if container == "MP4/M4A" { mp4_edit(path).unwrap_or((0, None)) } else { (0, None) };
         let preroll = match params.codec {
             c if c == CODEC_TYPE_AAC => 2048,
             c if c == symphonia::core::codecs::CODEC_TYPE_VORBIS => 4096,
@@ -271,11 +233,7 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
             return Err(fail(path, "no decodable audio (corrupt or truncated file)"));
         }
         if params.codec == CODEC_TYPE_AAC {
-            let aot = params
-                .extra_data
-                .as_deref()
-                .and_then(|a| a.first())
-                .map(|b| b >> 3);
+            let aot = params.extra_data.as_deref().and_then(|a| a.first()).map(|b| b >> 3);
             let half_rate = declared_rate != 0 && raw.decoded_rate * 2 == declared_rate;
             let half_len = raw.last_packet_dur == 2 * raw.last_decoded_frames;
             if matches!(aot, Some(5) | Some(29)) || half_rate || half_len {
@@ -293,25 +251,11 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
         let priming = to_frames(priming_ts);
         let frames = match length_ts {
             Some(l) => Some(to_frames(l)),
-            None => params
-                .n_frames
-                .map(|n| to_frames(n).saturating_sub(priming)),
+            None => params.n_frames.map(|n| to_frames(n).saturating_sub(priming)),
         };
-        let info = StreamInfo {
-            container: container.into(),
-            codec,
-            sample_rate: rate,
-            channels,
-            frames,
-        };
+        let info = StreamInfo { container: container.into(), codec, sample_rate: rate, channels, frames };
         raw.raw_seek(0).map_err(|e| fail(path, e))?;
-        AudioStream {
-            info,
-            inner: Box::new(raw),
-            skip_until: 0,
-            end: length_ts.map(to_frames),
-            raw: Vec::new(),
-        }
+        AudioStream { info, inner: Box::new(raw), skip_until: 0, end: length_ts.map(to_frames), raw: Vec::new() }
     };
     stream.seek(0).map_err(|e| fail(path, e))?;
     Ok(stream)
@@ -334,18 +278,11 @@ fn frames_to_ts(frames: u64, tb: TimeBase, rate: u32) -> u64 {
 }
 
 /// Copy a decoded buffer into `out`, interleaved f32.
-fn copy_out(
-    decoded: AudioBufferRef<'_>,
-    sbuf: &mut Option<SampleBuffer<f32>>,
-    out: &mut Vec<f32>,
-) -> usize {
+fn copy_out(decoded: AudioBufferRef<'_>, sbuf: &mut Option<SampleBuffer<f32>>, out: &mut Vec<f32>) -> usize {
     let spec = *decoded.spec();
     let frames = decoded.frames();
     let need = decoded.capacity() as u64;
-    if sbuf
-        .as_ref()
-        .is_none_or(|b| b.capacity() < decoded.capacity() * spec.channels.count())
-    {
+    if sbuf.as_ref().is_none_or(|b| b.capacity() < decoded.capacity() * spec.channels.count()) {
         *sbuf = Some(SampleBuffer::new(need, spec));
     }
     let sb = sbuf.as_mut().unwrap();
@@ -374,32 +311,30 @@ impl RawDecode for Mp3Raw {
 
     fn raw_next(&mut self, buf: &mut Vec<f32>) -> Result<Option<i64>, AudioError> {
         let spf = self.index.samples_per_frame as u64;
-        loop {
-            let Some(&(off, len)) = self.index.frames.get(self.next) else {
-                return Ok(None);
-            };
-            let k = self.next as u64;
-            self.next += 1;
-            let bytes = &self.data[off as usize..off as usize + len as usize];
-            let packet = Packet::new_from_slice(0, k * spf, spf, bytes);
-            match self.decoder.decode(&packet) {
-                Ok(decoded) => {
-                    copy_out(decoded, &mut self.sbuf, buf);
-                    // Channel count of the decoded data must match the index.
-                    let frames = buf.len() / self.index.channels.max(1) as usize;
-                    if frames as u64 != spf {
-                        buf.resize(spf as usize * self.index.channels as usize, 0.0);
-                    }
-                    return Ok(Some((k * spf) as i64 - self.delay as i64));
-                }
-                // Missing bit reservoir after a seek, or a damaged frame: silence in its place.
-                Err(SymError::DecodeError(_)) => {
-                    buf.clear();
+        let Some(&(off, len)) = self.index.frames.get(self.next) else {
+            return Ok(None);
+        };
+        let k = self.next as u64;
+        self.next += 1;
+        let bytes = &self.data[off as usize..off as usize + len as usize];
+        let packet = Packet::new_from_slice(0, k * spf, spf, bytes);
+        match self.decoder.decode(&packet) {
+            Ok(decoded) => {
+                copy_out(decoded, &mut self.sbuf, buf);
+                // Channel count of the decoded data must match the index.
+                let frames = buf.len() / self.index.channels.max(1) as usize;
+                if frames as u64 != spf {
                     buf.resize(spf as usize * self.index.channels as usize, 0.0);
-                    return Ok(Some((k * spf) as i64 - self.delay as i64));
                 }
-                Err(e) => return Err(AudioError::Decode(sym_err(e))),
+                Ok(Some((k * spf) as i64 - self.delay as i64))
             }
+            // Missing bit reservoir after a seek, or a damaged frame: silence in its place.
+            Err(SymError::DecodeError(_)) => {
+                buf.clear();
+                buf.resize(spf as usize * self.index.channels as usize, 0.0);
+                Ok(Some((k * spf) as i64 - self.delay as i64))
+            }
+            Err(e) => Err(AudioError::Decode(sym_err(e))),
         }
     }
 }
@@ -421,15 +356,12 @@ struct SymRaw {
 
 impl RawDecode for SymRaw {
     fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
-        let ts = (frames_to_ts(frame, self.tb, self.rate) + self.priming_ts)
-            .saturating_sub(frames_to_ts(self.preroll, self.tb, self.rate));
-        match self.reader.seek(
-            SeekMode::Accurate,
-            SeekTo::TimeStamp {
-                ts,
-                track_id: self.track_id,
-            },
-        ) {
+        let ts = (frames_to_ts(frame, self.tb, self.rate) + self.priming_ts).saturating_sub(frames_to_ts(
+            self.preroll,
+            self.tb,
+            self.rate,
+        ));
+        match self.reader.seek(SeekMode::Accurate, SeekTo::TimeStamp { ts, track_id: self.track_id }) {
             Ok(_) => {}
             // Past the end: the next read returns None.
             Err(SymError::SeekError(_)) => {}
@@ -538,11 +470,7 @@ fn mp4_edit(path: &Path) -> Option<(u64, Option<u64>)> {
     let mut movie_ts = 0u32;
     for (kind, body) in boxes(&moov) {
         if &kind == b"mvhd" {
-            movie_ts = if body.first() == Some(&1) {
-                be_u32(body, 20)?
-            } else {
-                be_u32(body, 12)?
-            };
+            movie_ts = if body.first() == Some(&1) { be_u32(body, 20)? } else { be_u32(body, 12)? };
         }
     }
     for (kind, trak) in boxes(&moov) {
@@ -557,11 +485,7 @@ fn mp4_edit(path: &Path) -> Option<(u64, Option<u64>)> {
                 b"mdia" => {
                     for (k2, b2) in boxes(body) {
                         if &k2 == b"mdhd" {
-                            media_ts = if b2.first() == Some(&1) {
-                                be_u32(b2, 20)?
-                            } else {
-                                be_u32(b2, 12)?
-                            };
+                            media_ts = if b2.first() == Some(&1) { be_u32(b2, 20)? } else { be_u32(b2, 12)? };
                         }
                         if &k2 == b"hdlr" && b2.get(8..12) == Some(b"soun") {
                             sound = true;
@@ -595,8 +519,7 @@ fn mp4_edit(path: &Path) -> Option<(u64, Option<u64>)> {
         }
         if sound {
             let (mt, dur) = edit?;
-            let length = (movie_ts > 0 && dur > 0)
-                .then(|| (dur as u128 * media_ts as u128 / movie_ts as u128) as u64);
+            let length = (movie_ts > 0 && dur > 0).then(|| (dur as u128 * media_ts as u128 / movie_ts as u128) as u64);
             return Some((mt, length));
         }
     }

@@ -134,9 +134,7 @@ impl SourceTap {
     }
     /// Generation (see [`Player::seek_gen`]) of the last sample pulled.
     pub fn generation(&self) -> u64 {
-        self.shared
-            .current_pipe()
-            .map_or(0, |p| p.out_gen.load(Ordering::Acquire))
+        self.shared.current_pipe().map_or(0, |p| p.out_gen.load(Ordering::Acquire))
     }
     /// (sample rate, channels) of the loaded file.
     pub fn format(&self) -> Option<(u32, u16)> {
@@ -153,9 +151,7 @@ impl Player {
     /// A player whose samples are consumed only by the returned [`SourceTap`] (tests, probe).
     pub fn new_tapped(repaint: Arc<dyn Fn() + Send + Sync>) -> (Player, SourceTap) {
         let p = Self::start(repaint, worker::Output::Tap);
-        let tap = SourceTap {
-            shared: p.shared.clone(),
-        };
+        let tap = SourceTap { shared: p.shared.clone() };
         (p, tap)
     }
 
@@ -182,11 +178,7 @@ impl Player {
             .name("turnfix-audio".into())
             .spawn(move || worker::run(sh, rx, repaint, output))
             .expect("spawn audio worker");
-        Player {
-            tx,
-            shared,
-            thread: Some(thread),
-        }
+        Player { tx, shared, thread: Some(thread) }
     }
 
     fn send(&self, c: Cmd) {

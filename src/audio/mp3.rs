@@ -14,9 +14,7 @@ pub(crate) struct FrameHeader {
     pub samples: u32,
 }
 
-const BR_V1_L3: [u32; 15] = [
-    0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
-];
+const BR_V1_L3: [u32; 15] = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const BR_V2_L3: [u32; 15] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 
 /// Parse a layer III frame header (other layers are left to the generic path).
@@ -44,23 +42,12 @@ pub(crate) fn parse_header(b: &[u8]) -> Option<FrameHeader> {
         2 => base / 2,
         _ => base / 4,
     };
-    let bitrate = if version == 1 {
-        BR_V1_L3[br_idx]
-    } else {
-        BR_V2_L3[br_idx]
-    } * 1000;
+    let bitrate = if version == 1 { BR_V1_L3[br_idx] } else { BR_V2_L3[br_idx] } * 1000;
     let pad = ((b[2] >> 1) & 1) as usize;
     let (coef, samples) = if version == 1 { (144, 1152) } else { (72, 576) };
     let len = (coef * bitrate / sample_rate) as usize + pad;
     let channels = if b[3] >> 6 == 3 { 1 } else { 2 };
-    Some(FrameHeader {
-        version,
-        layer: 3,
-        sample_rate,
-        channels,
-        len,
-        samples,
-    })
+    Some(FrameHeader { version, layer: 3, sample_rate, channels, len, samples })
 }
 
 fn side_info_len(h: &FrameHeader) -> usize {
@@ -82,9 +69,7 @@ fn is_tag_frame(frame: &[u8], h: &FrameHeader) -> bool {
 /// Length of an ID3v2 tag at the start, if any.
 fn id3v2_len(data: &[u8]) -> usize {
     if data.len() >= 10 && &data[0..3] == b"ID3" {
-        let s = data[6..10]
-            .iter()
-            .fold(0usize, |a, &b| (a << 7) | (b & 0x7F) as usize);
+        let s = data[6..10].iter().fold(0usize, |a, &b| (a << 7) | (b & 0x7F) as usize);
         let footer = if data[5] & 0x10 != 0 { 10 } else { 0 };
         10 + s + footer
     } else {
@@ -108,9 +93,7 @@ impl Mp3Index {
         let mut pos = id3v2_len(data);
         let mut idx = Mp3Index::default();
         let mut first: Option<FrameHeader> = None;
-        let similar = |a: &FrameHeader, b: &FrameHeader| {
-            a.version == b.version && a.sample_rate == b.sample_rate
-        };
+        let similar = |a: &FrameHeader, b: &FrameHeader| a.version == b.version && a.sample_rate == b.sample_rate;
         while pos + 4 <= data.len() {
             let Some(h) = parse_header(&data[pos..]) else {
                 pos += 1;
@@ -173,16 +156,10 @@ mod tests {
     fn parses_mpeg1_and_mpeg2_headers() {
         // MPEG-1 layer III, 128 kb/s, 44.1 kHz, stereo.
         let h = parse_header(&[0xFF, 0xFB, 0x90, 0x00]).unwrap();
-        assert_eq!(
-            (h.sample_rate, h.len, h.samples, h.channels),
-            (44100, 417, 1152, 2)
-        );
+        assert_eq!((h.sample_rate, h.len, h.samples, h.channels), (44100, 417, 1152, 2));
         // MPEG-2 layer III, 32 kb/s, 16 kHz, mono.
         let h = parse_header(&[0xFF, 0xF3, 0x48, 0xC0]).unwrap();
-        assert_eq!(
-            (h.sample_rate, h.len, h.samples, h.channels),
-            (16000, 144, 576, 1)
-        );
+        assert_eq!((h.sample_rate, h.len, h.samples, h.channels), (16000, 144, 576, 1));
         assert!(parse_header(&[0xFF, 0xFB, 0xF0, 0x00]).is_none());
     }
 }

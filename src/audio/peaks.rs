@@ -13,11 +13,7 @@ const MAGIC: &[u8; 8] = b"TFPEAKS1";
 
 /// Decode the whole file once and reduce it to peaks. Returns the peaks and the number of frames
 /// actually decoded (the true length).
-pub fn compute(
-    path: &Path,
-    cancel: &AtomicBool,
-    mut progress: impl FnMut(f32),
-) -> Result<(Peaks, u64), AudioError> {
+pub fn compute(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)) -> Result<(Peaks, u64), AudioError> {
     let mut stream = decode::open(path)?;
     let info = stream.info().clone();
     let ch = info.channels.max(1) as usize;
@@ -63,14 +59,7 @@ pub fn compute(
         }
     }
     progress(1.0);
-    Ok((
-        Peaks {
-            ms_per_bucket: MS_PER_BUCKET,
-            min,
-            max,
-        },
-        frames,
-    ))
+    Ok((Peaks { ms_per_bucket: MS_PER_BUCKET, min, max }, frames))
 }
 
 /// Smallest and largest sample (NaN ignored). Eight lanes of compare-and-select, which the
@@ -104,9 +93,7 @@ pub fn cache_dirs() -> Vec<PathBuf> {
         .filter(|d| !d.is_empty())
         .map(|d| PathBuf::from(d).join("turnfix"))
         .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|d| !d.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache").join("turnfix"))
+            std::env::var_os("HOME").filter(|d| !d.is_empty()).map(|h| PathBuf::from(h).join(".cache").join("turnfix"))
         })
         .map(|d| d.join("peaks"));
     let mut dirs: Vec<PathBuf> = main.into_iter().collect();
@@ -120,20 +107,13 @@ pub fn cache_dirs() -> Vec<PathBuf> {
 /// when the file cannot be stat'ed.
 fn cache_name(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+    let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut h = Sha256::new();
     h.update(abs.to_string_lossy().as_bytes());
     h.update(meta.len().to_le_bytes());
     h.update(mtime.as_nanos().to_le_bytes());
-    let hex: String = h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect();
     Some(format!("{hex}.bin"))
 }
 
@@ -152,8 +132,7 @@ pub fn load_cached(path: &Path) -> Option<(Peaks, u64)> {
 /// [`load_cached`] with explicit cache directories.
 pub fn load_cached_from(dirs: &[PathBuf], path: &Path) -> Option<(Peaks, u64)> {
     let name = cache_name(path)?;
-    dirs.iter()
-        .find_map(|d| parse(&std::fs::read(d.join(&name)).ok()?))
+    dirs.iter().find_map(|d| parse(&std::fs::read(d.join(&name)).ok()?))
 }
 
 fn parse(bytes: &[u8]) -> Option<(Peaks, u64)> {
@@ -167,19 +146,8 @@ fn parse(bytes: &[u8]) -> Option<(Peaks, u64)> {
     if body.len() != n.checked_mul(8)? {
         return None;
     }
-    let read = |b: &[u8]| {
-        b.chunks_exact(4)
-            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
-            .collect::<Vec<_>>()
-    };
-    Some((
-        Peaks {
-            ms_per_bucket: ms,
-            min: read(&body[..n * 4]),
-            max: read(&body[n * 4..]),
-        },
-        frames,
-    ))
+    let read = |b: &[u8]| b.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect::<Vec<_>>();
+    Some((Peaks { ms_per_bucket: ms, min: read(&body[..n * 4]), max: read(&body[n * 4..]) }, frames))
 }
 
 /// Cache the peaks of `path`. Returns the file written, or None when no cache directory could
@@ -190,12 +158,7 @@ pub fn store_cached(path: &Path, peaks: &Peaks, frames: u64) -> Option<PathBuf> 
 }
 
 /// [`store_cached`] with explicit cache directories, tried in order.
-pub fn store_cached_in(
-    dirs: &[PathBuf],
-    path: &Path,
-    peaks: &Peaks,
-    frames: u64,
-) -> Option<PathBuf> {
+pub fn store_cached_in(dirs: &[PathBuf], path: &Path, peaks: &Peaks, frames: u64) -> Option<PathBuf> {
     let name = cache_name(path)?;
     let mut out = Vec::with_capacity(28 + peaks.min.len() * 8);
     out.extend_from_slice(MAGIC);

@@ -51,12 +51,7 @@ pub struct MemoryReport {
 fn proc_status_mib(field: &str) -> Option<f64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with(field))?;
-    let kb: f64 = line[field.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
+    let kb: f64 = line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kb / 1024.0)
 }
 
@@ -78,11 +73,7 @@ pub fn wait_ready(player: &Player, timeout: Duration) -> Result<Duration, AudioE
 
 /// Seek a playing tapped player to `ms` and pull until the first sample of the new point leaves
 /// the source. Returns the elapsed time and that first chunk of samples.
-pub fn timed_seek(
-    player: &Player,
-    tap: &mut SourceTap,
-    ms: u64,
-) -> Result<(Duration, Vec<f32>), AudioError> {
+pub fn timed_seek(player: &Player, tap: &mut SourceTap, ms: u64) -> Result<(Duration, Vec<f32>), AudioError> {
     // One frame at a time: the first sample is timed, and nothing after it is consumed.
     let mut buf = vec![0f32; tap.format().map_or(1, |f| f.1 as usize)];
     let t0 = Instant::now();
@@ -132,9 +123,7 @@ pub fn probe_with(path: &Path, memory: bool) -> Result<ProbeReport, AudioError> 
     } else {
         None
     };
-    let info = player
-        .info()
-        .ok_or_else(|| AudioError::Open(format!("{}: not loaded", path.display())))?;
+    let info = player.info().ok_or_else(|| AudioError::Open(format!("{}: not loaded", path.display())))?;
     let duration_ms = info.duration_ms().unwrap_or(0);
     player.play();
     let mut seeks = Vec::new();
@@ -144,11 +133,7 @@ pub fn probe_with(path: &Path, memory: bool) -> Result<ProbeReport, AudioError> 
         timed_seek(&player, &mut tap, from)?;
         let target_ms = duration_ms * pct as u64 / 100;
         let (t, _) = timed_seek(&player, &mut tap, target_ms)?;
-        seeks.push(SeekTime {
-            percent: pct,
-            target_ms,
-            seek_ms: t.as_secs_f64() * 1000.0,
-        });
+        seeks.push(SeekTime { percent: pct, target_ms, seek_ms: t.as_secs_f64() * 1000.0 });
     }
     player.pause();
     let memory = memory.map(|m| MemoryReport {

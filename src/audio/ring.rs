@@ -85,8 +85,7 @@ impl Pipe {
             m.clear();
             m.push_back(Marker { idx: w, rec, ratio });
         }
-        self.discard
-            .store((generation << IDX_BITS) | (w & IDX_MASK), Ordering::Release);
+        self.discard.store((generation << IDX_BITS) | (w & IDX_MASK), Ordering::Release);
     }
 
     /// Samples written and not yet consumed (of the current generation).
@@ -146,9 +145,7 @@ impl Pipe {
         let n = n - n % self.channels as usize;
         let vol = f32::from_bits(self.volume.load(Ordering::Relaxed));
         for (i, o) in out[..n].iter_mut().enumerate() {
-            *o = f32::from_bits(
-                self.slots[((r + i as u64) & self.mask) as usize].load(Ordering::Relaxed),
-            ) * vol;
+            *o = f32::from_bits(self.slots[((r + i as u64) & self.mask) as usize].load(Ordering::Relaxed)) * vol;
         }
         out[n..].fill(0.0);
         if n > 0 {
@@ -165,9 +162,7 @@ impl Pipe {
     pub fn heard_frame(&self) -> Option<f64> {
         let (_, start) = self.discard_word();
         let consumed = self.read.load(Ordering::Acquire);
-        let heard = consumed
-            .saturating_sub(self.latency.load(Ordering::Relaxed))
-            .max(start);
+        let heard = consumed.saturating_sub(self.latency.load(Ordering::Relaxed)).max(start);
         let m = self.markers.lock().unwrap();
         let mk = m.iter().rev().find(|mk| mk.idx <= heard).or(m.front())?;
         let frames = (heard as f64 - mk.idx as f64) / self.channels as f64;

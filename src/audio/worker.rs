@@ -61,16 +61,11 @@ struct Worker {
     volume: f32,
     playing: bool,
     peaks_cancel: Arc<AtomicBool>,
-    /// When the device was last reopened after an error.
-    reopened: Option<Instant>,
+    /// When the device was reopened after an error (the last 10 s).
+    reopened: Vec<Instant>,
 }
 
-pub(crate) fn run(
-    shared: Arc<Shared>,
-    rx: Receiver<Cmd>,
-    repaint: Arc<dyn Fn() + Send + Sync>,
-    output: Output,
-) {
+pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Cmd>, repaint: Arc<dyn Fn() + Send + Sync>, output: Output) {
     let mut w = Worker {
         shared,
         repaint,
@@ -81,7 +76,7 @@ pub(crate) fn run(
         volume: 1.0,
         playing: false,
         peaks_cancel: Arc::new(AtomicBool::new(false)),
-        reopened: None,
+        reopened: Vec::new(),
     };
     if matches!(w.output, Output::Device) {
         match open_device(&w.shared) {
@@ -150,7 +145,7 @@ fn open_device(shared: &Arc<Shared>) -> Result<DeviceOut, String> {
     // cpal's fixed buffer size is the period; the ALSA buffer holds two periods and each
     // callback writes one, so the sample being heard is 1 to 2 periods behind the last one
     // written (the source's read index): 1.5 periods is the middle of that sawtooth. Measured
-    // through a PulseAudio null sink (tests/audio.rs): mean error ≈ 0 with 1.5, +25 ms with 1.
+    // through a PulseAudio null sink (tests/audio.rs): mean error +4 ms with 1.5, +25 ms with 1.
     let latency_s = match cfg.buffer_size() {
         rodio::cpal::BufferSize::Fixed(n) => 1.5 * *n as f64 / cfg.sample_rate().get() as f64,
         _ => 0.05,
@@ -200,25 +195,23 @@ impl rodio::Source for PipeSource {
 
 /// Consume samples at the real rate with no device.
 fn spawn_clock(pipe: Arc<Pipe>) {
-    let _ = std::thread::Builder::new()
-        .name("turnfix-audio-clock".into())
-        .spawn(move || {
-            let ch = pipe.channels as u64;
-            let per_sec = pipe.rate as f64 * ch as f64;
-            let start = Instant::now();
-            let mut done = 0u64;
-            let mut buf = vec![0f32; 8192];
-            while !pipe.closed.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(2));
-                let mut due = (start.elapsed().as_secs_f64() * per_sec) as u64;
-                due -= due % ch;
-                while done < due {
-                    let n = ((due - done) as usize).min(buf.len() - buf.len() % ch as usize);
-                    pipe.pull(&mut buf[..n]);
-                    done += n as u64;
-                }
+    let _ = std::thread::Builder::new().name("turnfix-audio-clock".into()).spawn(move || {
+        let ch = pipe.channels as u64;
+        let per_sec = pipe.rate as f64 * ch as f64;
+        let start = Instant::now();
+        let mut done = 0u64;
+        let mut buf = vec![0f32; 8192];
+        while !pipe.closed.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(2));
+            let mut due = (start.elapsed().as_secs_f64() * per_sec) as u64;
+            due -= due % ch;
+            while done < due {
+                let n = ((due - done) as usize).min(buf.len() - buf.len() % ch as usize);
+                pipe.pull(&mut buf[..n]);
+                done += n as u64;
             }
-        });
+        }
+    });
 }
 
 impl Worker {
@@ -236,19 +229,11 @@ impl Worker {
     }
 
     fn duration_frames(&self) -> Option<u64> {
-        self.shared
-            .info
-            .lock()
-            .unwrap()
-            .as_ref()
-            .and_then(|i| i.frames)
+        self.shared.info.lock().unwrap().as_ref().and_then(|i| i.frames)
     }
 
     fn heard(&self) -> u64 {
-        self.cur
-            .as_ref()
-            .and_then(|l| l.pipe.heard_frame())
-            .map_or(0, |f| f.max(0.0) as u64)
+        self.cur.as_ref().and_then(|l| l.pipe.heard_frame()).map_or(0, |f| f.max(0.0) as u64)
     }
 
     fn ms_to_frames(&self, ms: u64) -> u64 {
@@ -260,10 +245,8 @@ impl Worker {
             Output::Device => {
                 if let Some(d) = &self.device {
                     let lat = d.latency_s * pipe.rate as f64 * pipe.channels as f64;
-                    pipe.latency.store(
-                        lat as u64 + (BLOCK_FRAMES * pipe.channels as usize / 2) as u64,
-                        Ordering::Relaxed,
-                    );
+                    pipe.latency
+                        .store(lat as u64 + (BLOCK_FRAMES * pipe.channels as usize / 2) as u64, Ordering::Relaxed);
                     let src = PipeSource {
                         pipe: pipe.clone(),
                         buf: vec![0.0; BLOCK_FRAMES * pipe.channels as usize],
@@ -313,17 +296,12 @@ impl Worker {
             Cmd::Skip(d, g) => {
                 if let Some(l) = self.cur.as_mut() {
                     l.range_end = None;
-                    let pos =
-                        self.heard() as i64 + d * self.cur.as_ref().unwrap().rate as i64 / 1000;
+                    let pos = self.heard() as i64 + d * self.cur.as_ref().unwrap().rate as i64 / 1000;
                     self.seek_to(pos.max(0) as u64, g);
                 }
             }
             Cmd::Speed(s, g) => {
-                let s = if s.is_finite() {
-                    s.clamp(0.5, 2.0)
-                } else {
-                    1.0
-                };
+                let s = if s.is_finite() { s.clamp(0.5, 2.0) } else { 1.0 };
                 self.speed = s;
                 let pos = self.heard();
                 if let Some(l) = self.cur.as_mut() {
@@ -333,11 +311,7 @@ impl Worker {
                 self.set_state(|st| st.speed = s);
             }
             Cmd::Volume(v) => {
-                let v = if v.is_finite() {
-                    v.clamp(0.0, 2.0)
-                } else {
-                    1.0
-                };
+                let v = if v.is_finite() { v.clamp(0.0, 2.0) } else { 1.0 };
                 self.volume = v;
                 if let Some(l) = &self.cur {
                     l.pipe.volume.store(v.to_bits(), Ordering::Relaxed);
@@ -354,9 +328,7 @@ impl Worker {
                 }
             }
             Cmd::Loop(r, g) => {
-                let r = r
-                    .map(|(a, b)| (self.ms_to_frames(a), self.ms_to_frames(b)))
-                    .filter(|(a, b)| b > a);
+                let r = r.map(|(a, b)| (self.ms_to_frames(a), self.ms_to_frames(b))).filter(|(a, b)| b > a);
                 let mut pos = self.heard();
                 if let Some(l) = self.cur.as_mut() {
                     l.loop_range = r;
@@ -425,49 +397,40 @@ impl Worker {
         let shared = self.shared.clone();
         let cancel = self.peaks_cancel.clone();
         let repaint = self.repaint.clone();
-        let _ = std::thread::Builder::new()
-            .name("turnfix-peaks".into())
-            .spawn(move || {
-                let same = |sh: &Shared| {
-                    sh.pipe
-                        .lock()
-                        .unwrap()
-                        .as_ref()
-                        .is_some_and(|p| Arc::ptr_eq(p, &pipe))
-                };
-                let result = match peaks::load_cached(&path) {
-                    Some(r) => Ok(r),
-                    None => {
-                        let mut last = Instant::now();
-                        let r = peaks::compute(&path, &cancel, |p| {
-                            shared.peaks.lock().unwrap().1 = p;
-                            if last.elapsed() > Duration::from_millis(100) {
-                                last = Instant::now();
-                                repaint();
-                            }
-                        });
-                        if let Ok((p, frames)) = &r {
-                            // None: no cache dir is writable; the peaks stay in memory only.
-                            let _ = peaks::store_cached(&path, p, *frames);
+        let _ = std::thread::Builder::new().name("turnfix-peaks".into()).spawn(move || {
+            let same = |sh: &Shared| sh.pipe.lock().unwrap().as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
+            let result = match peaks::load_cached(&path) {
+                Some(r) => Ok(r),
+                None => {
+                    let mut last = Instant::now();
+                    let r = peaks::compute(&path, &cancel, |p| {
+                        shared.peaks.lock().unwrap().1 = p;
+                        if last.elapsed() > Duration::from_millis(100) {
+                            last = Instant::now();
+                            repaint();
                         }
-                        r
+                    });
+                    if let Ok((p, frames)) = &r {
+                        // None: no cache dir is writable; the peaks stay in memory only.
+                        let _ = peaks::store_cached(&path, p, *frames);
                     }
-                };
-                let Ok((p, frames)) = result else { return };
-                if !same(&shared) || cancel.load(Ordering::Relaxed) {
-                    return;
+                    r
                 }
-                // The decoded length is the truth when the container's claim differs.
-                if frames > 0 {
-                    if let Some(i) = shared.info.lock().unwrap().as_mut() {
-                        i.frames = Some(frames);
-                    }
-                    shared.state.lock().unwrap().duration_ms =
-                        Some(frames * 1000 / pipe.rate.max(1) as u64);
+            };
+            let Ok((p, frames)) = result else { return };
+            if !same(&shared) || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            // The decoded length is the truth when the container's claim differs.
+            if frames > 0 {
+                if let Some(i) = shared.info.lock().unwrap().as_mut() {
+                    i.frames = Some(frames);
                 }
-                *shared.peaks.lock().unwrap() = (Some(Arc::new(p)), 1.0);
-                repaint();
-            });
+                shared.state.lock().unwrap().duration_ms = Some(frames * 1000 / pipe.rate.max(1) as u64);
+            }
+            *shared.peaks.lock().unwrap() = (Some(Arc::new(p)), 1.0);
+            repaint();
+        });
     }
 
     /// Flush and restart decoding at recording frame `frame`; the output's next samples carry
@@ -477,11 +440,7 @@ impl Worker {
         let Some(l) = self.cur.as_mut() else { return };
         let frame = dur.map_or(frame, |d| frame.min(d));
         let ratio = l.stretch.as_ref().map_or(1.0, |s| s.tempo() as f64);
-        if l.stream.seek(frame).is_err() {
-            l.eof = true;
-        } else {
-            l.eof = false;
-        }
+        l.eof = l.stream.seek(frame).is_err();
         l.pipe.flush(g, frame as f64, ratio);
         if let Some(s) = l.stretch.as_mut() {
             s.reset();
@@ -534,9 +493,9 @@ impl Worker {
     }
 
     fn wants_fill(&self) -> bool {
-        self.cur.as_ref().is_some_and(|l| {
-            !l.eof && (l.pipe.buffered() as f64) < AHEAD_SECS * (l.rate as f64) * l.ch as f64
-        })
+        self.cur
+            .as_ref()
+            .is_some_and(|l| !l.eof && (l.pipe.buffered() as f64) < AHEAD_SECS * (l.rate as f64) * l.ch as f64)
     }
 
     /// Decode one chunk into the ring when it is below the decode-ahead target.
@@ -612,14 +571,12 @@ impl Worker {
         if !matches!(self.output, Output::Device) {
             return;
         }
-        // A transient failure first gets one reopen (ALSA's pulse plugin reports EIO from
-        // snd_pcm_avail_delay while its stream is still settling; after an unplug the default
-        // device may be another one). A second failure within 5 s gives up on the device.
-        if self
-            .reopened
-            .is_none_or(|t| t.elapsed() > Duration::from_secs(5))
-        {
-            self.reopened = Some(Instant::now());
+        // A transient failure gets the device reopened, up to 3 times in 10 s (ALSA's pulse
+        // plugin reports EIO from snd_pcm_avail_delay while its stream is still settling; after
+        // an unplug the default device may be another one). Then it is given up.
+        self.reopened.retain(|t| t.elapsed() < Duration::from_secs(10));
+        if self.reopened.len() < 3 {
+            self.reopened.push(Instant::now());
             // Drop the old stream first: the ring has one consumer.
             self.device = None;
             if let Ok(d) = open_device(&self.shared) {
@@ -640,10 +597,8 @@ impl Worker {
             let pipe = l.pipe.clone();
             self.attach_output(&pipe);
         }
-        let note = format!(
-            "Audio device lost: {err} ({}playback is silent)",
-            if was_playing { "stopped; " } else { "" }
-        );
+        let note =
+            format!("Audio device lost: {err} ({}playback is silent)", if was_playing { "stopped; " } else { "" });
         self.set_state(|s| s.output_note = Some(note));
     }
 }

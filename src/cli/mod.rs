@@ -3,5 +3,5 @@
 pub mod check;
 pub mod convert;
 pub mod editor;
-pub mod report;
 pub mod probe;
+pub mod report;

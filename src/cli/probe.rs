@@ -21,24 +21,14 @@ pub struct ProbeArgs {
 
 fn clock(ms: u64) -> String {
     let s = ms / 1000;
-    format!(
-        "{}:{:02}:{:02}.{:03}",
-        s / 3600,
-        s / 60 % 60,
-        s % 60,
-        ms % 1000
-    )
+    format!("{}:{:02}:{:02}.{:03}", s / 3600, s / 60 % 60, s % 60, ms % 1000)
 }
 
 pub fn run(a: ProbeArgs) -> anyhow::Result<ExitCode> {
     // The engine's message already names the file and the problem.
-    let r = turnfix::audio::probe::probe_with(&a.audio, a.memory)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let r = turnfix::audio::probe::probe_with(&a.audio, a.memory).map_err(|e| anyhow::anyhow!("{e}"))?;
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&r).context("writing JSON")?
-        );
+        println!("{}", serde_json::to_string_pretty(&r).context("writing JSON")?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("file:        {}", r.file);
@@ -46,36 +36,19 @@ pub fn run(a: ProbeArgs) -> anyhow::Result<ExitCode> {
     println!("codec:       {}", r.codec);
     println!("sample rate: {} Hz", r.sample_rate);
     println!("channels:    {}", r.channels);
-    println!(
-        "duration:    {} ({} ms)",
-        clock(r.duration_ms),
-        r.duration_ms
-    );
+    println!("duration:    {} ({} ms)", clock(r.duration_ms), r.duration_ms);
     println!("open:        {:.1} ms", r.open_ms);
     for s in &r.seeks {
-        println!(
-            "seek {:>2}%:    {:.2} ms (to {})",
-            s.percent,
-            s.seek_ms,
-            clock(s.target_ms)
-        );
+        println!("seek {:>2}%:    {:.2} ms (to {})", s.percent, s.seek_ms, clock(s.target_ms));
     }
     if let Some(m) = &r.memory {
         println!(
             "waveform:    {:.0} ms after load ({})",
             m.peaks_ms,
-            if m.peaks_cached {
-                "from the cache"
-            } else {
-                "computed"
-            }
+            if m.peaks_cached { "from the cache" } else { "computed" }
         );
         let mib = |v: Option<f64>| v.map_or("unknown".to_string(), |v| format!("{v:.1} MiB"));
-        println!(
-            "peak memory: {} (now {})",
-            mib(m.peak_rss_mib),
-            mib(m.rss_mib)
-        );
+        println!("peak memory: {} (now {})", mib(m.peak_rss_mib), mib(m.rss_mib));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -29,7 +29,14 @@ pub struct History {
 
 impl Default for History {
     fn default() -> Self {
-        History { undo: Vec::new(), redo: Vec::new(), revision: 0, next_revision: 1, saved_revision: Some(0), limit: 10_000 }
+        History {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+            next_revision: 1,
+            saved_revision: Some(0),
+            limit: 10_000,
+        }
     }
 }
 

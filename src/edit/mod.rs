@@ -43,20 +43,50 @@ pub enum EditError {
 /// A change to the document.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
-    SetText { turn: TurnId, text: String },
+    SetText {
+        turn: TurnId,
+        text: String,
+    },
     /// Give each listed turn the speaker next to it.
-    SetSpeakers { changes: Vec<(TurnId, SpeakerId)> },
-    SetTiming { turn: TurnId, start_ms: Ms, end_ms: Option<Ms> },
+    SetSpeakers {
+        changes: Vec<(TurnId, SpeakerId)>,
+    },
+    SetTiming {
+        turn: TurnId,
+        start_ms: Ms,
+        end_ms: Option<Ms>,
+    },
     /// Replace the whole turn (same id): used for merge/split bookkeeping.
-    ReplaceTurn { turn: Box<Turn> },
-    InsertTurn { index: usize, turn: Box<Turn> },
-    DeleteTurn { turn: TurnId },
-    InsertSpeaker { index: usize, speaker: Speaker },
-    RemoveSpeaker { speaker: SpeakerId },
-    RenameSpeaker { speaker: SpeakerId, name: String },
-    SetSpeakerColor { speaker: SpeakerId, color: Color },
+    ReplaceTurn {
+        turn: Box<Turn>,
+    },
+    InsertTurn {
+        index: usize,
+        turn: Box<Turn>,
+    },
+    DeleteTurn {
+        turn: TurnId,
+    },
+    InsertSpeaker {
+        index: usize,
+        speaker: Speaker,
+    },
+    RemoveSpeaker {
+        speaker: SpeakerId,
+    },
+    RenameSpeaker {
+        speaker: SpeakerId,
+        name: String,
+    },
+    SetSpeakerColor {
+        speaker: SpeakerId,
+        color: Color,
+    },
     /// Several edits applied in order, undone as one step.
-    Batch { label: String, edits: Vec<Edit> },
+    Batch {
+        label: String,
+        edits: Vec<Edit>,
+    },
 }
 
 /// Which turns a speaker change applies to.
@@ -247,12 +277,8 @@ pub fn add_speaker(doc: &Transcript, name: &str) -> Result<(Edit, SpeakerId), Ed
         return Err(EditError::DuplicateSpeaker(name.into()));
     }
     let id = doc.next_speaker_id();
-    let speaker = Speaker {
-        id,
-        name: name.to_string(),
-        color: Color::palette(doc.speakers.len()),
-        extra: Default::default(),
-    };
+    let speaker =
+        Speaker { id, name: name.to_string(), color: Color::palette(doc.speakers.len()), extra: Default::default() };
     Ok((Edit::InsertSpeaker { index: doc.speakers.len(), speaker }, id))
 }
 
@@ -327,7 +353,13 @@ pub fn merge_with_next(doc: &Transcript, turn: TurnId) -> Result<Edit, EditError
 
 /// Insert a new empty turn after `index` (or at the start when None), by `speaker`, starting
 /// at `start_ms`.
-pub fn insert_turn(doc: &Transcript, after: Option<usize>, speaker: SpeakerId, start_ms: Ms, text: &str) -> Result<(Edit, TurnId), EditError> {
+pub fn insert_turn(
+    doc: &Transcript,
+    after: Option<usize>,
+    speaker: SpeakerId,
+    start_ms: Ms,
+    text: &str,
+) -> Result<(Edit, TurnId), EditError> {
     doc.speaker_index(speaker).ok_or(EditError::NoSpeaker(speaker))?;
     let index = after.map_or(0, |i| i + 1);
     if index > doc.turns.len() {

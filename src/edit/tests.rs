@@ -192,12 +192,8 @@ fn typing_coalesces_and_dirty_tracks_revisions() {
 fn replace_all_is_one_step() {
     let mut d = doc();
     let mut h = History::new();
-    let changes = d
-        .turns
-        .iter()
-        .filter(|t| t.text.contains("you"))
-        .map(|t| (t.id, t.text.replace("you", "ye")))
-        .collect();
+    let changes =
+        d.turns.iter().filter(|t| t.text.contains("you")).map(|t| (t.id, t.text.replace("you", "ye"))).collect();
     h.apply(&mut d, set_texts(changes, "Replace all")).unwrap();
     assert_eq!(d.turns[0].text, "Hello there. How are ye?");
     assert_eq!(d.turns[2].text, "and ye");

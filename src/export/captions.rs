@@ -104,7 +104,15 @@ pub(crate) fn cues<'a>(doc: &'a Transcript, opts: &ExportOptions, srt_prefix: bo
 }
 
 /// Cut one turn's words into cues between `a` and `b`.
-fn split_turn<'a>(item: &Item<'a>, a: Ms, b: Ms, opts: &ExportOptions, max_ms: Ms, srt_prefix: bool, out: &mut Vec<Cue<'a>>) {
+fn split_turn<'a>(
+    item: &Item<'a>,
+    a: Ms,
+    b: Ms,
+    opts: &ExportOptions,
+    max_ms: Ms,
+    srt_prefix: bool,
+    out: &mut Vec<Cue<'a>>,
+) {
     let n = item.words.len();
     let span = b - a;
     // The most words a cue may hold so that its share of the span stays within max_ms.
@@ -132,7 +140,13 @@ fn split_turn<'a>(item: &Item<'a>, a: Ms, b: Ms, opts: &ExportOptions, max_ms: M
 
 /// Greedy cut: fill each line up to `line_chars`, each cue up to `max_lines` lines and
 /// `max_words` words. Returns (first word, end word, lines) per cue.
-fn chunk(words: &[&str], prefix: &str, max_words: usize, line_chars: usize, max_lines: usize) -> Vec<(usize, usize, Vec<String>)> {
+fn chunk(
+    words: &[&str],
+    prefix: &str,
+    max_words: usize,
+    line_chars: usize,
+    max_lines: usize,
+) -> Vec<(usize, usize, Vec<String>)> {
     let mut chunks = Vec::new();
     let mut first = 0;
     let mut lines: Vec<String> = vec![prefix.to_string()];

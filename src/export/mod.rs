@@ -347,7 +347,12 @@ pub fn export(doc: &Transcript, fmt: ExportFormat, opts: &ExportOptions) -> Resu
 }
 
 /// Write `doc` in `fmt` to `path`, atomically (a failed write leaves an existing file as it was).
-pub fn export_to_path(doc: &Transcript, fmt: ExportFormat, opts: &ExportOptions, path: &Path) -> Result<(), ExportError> {
+pub fn export_to_path(
+    doc: &Transcript,
+    fmt: ExportFormat,
+    opts: &ExportOptions,
+    path: &Path,
+) -> Result<(), ExportError> {
     let bytes = export(doc, fmt, opts)?;
     crate::session::write_atomic(path, &bytes)?;
     Ok(())
@@ -368,7 +373,11 @@ pub fn preview(doc: &Transcript, fmt: ExportFormat, opts: &ExportOptions, lines:
         }
         take += 1;
     }
-    while opts.merge_same_speaker && take > 0 && take < doc.turns.len() && doc.turns[take - 1].speaker == doc.turns[take].speaker {
+    while opts.merge_same_speaker
+        && take > 0
+        && take < doc.turns.len()
+        && doc.turns[take - 1].speaker == doc.turns[take].speaker
+    {
         take -= 1;
     }
     let doc = if fmt.is_report() || take >= doc.turns.len() {
@@ -442,7 +451,11 @@ pub(crate) fn one_line(s: &str) -> String {
 /// space) kept as it is: for formats that hold a turn on one line and should not touch its text.
 pub(crate) fn flat(s: &str) -> String {
     let ascii_ws = |c: char| c.is_ascii_whitespace();
-    s.lines().map(|l| l.trim_matches(ascii_ws).replace('\t', " ")).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    s.lines()
+        .map(|l| l.trim_matches(ascii_ws).replace('\t', " "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Text with its lines kept but blank lines and trailing spaces removed, so that a paragraph

@@ -172,9 +172,11 @@ fn diff_words(old: &str, new: &str, merged: bool, split: bool) -> (Vec<Piece>, u
 
 fn analyze(doc: &Transcript) -> Report<'_> {
     let mut s = ReportSummary { turns_now: doc.turns.len(), ..Default::default() };
-    let imported = doc.source.as_ref().map(|src| src.turns).unwrap_or_else(|| {
-        doc.turns.iter().filter(|t| t.original.is_some()).map(|t| t.id.0).max().unwrap_or(0)
-    });
+    let imported = doc
+        .source
+        .as_ref()
+        .map(|src| src.turns)
+        .unwrap_or_else(|| doc.turns.iter().filter(|t| t.original.is_some()).map(|t| t.id.0).max().unwrap_or(0));
     s.imported_turns = imported;
 
     // Deleted: imported ids neither present nor merged into a turn.
@@ -338,7 +340,11 @@ fn facts(c: &TurnChange, esc: &dyn Fn(&str) -> String) -> Vec<String> {
     if let Some((a, b)) = c.start_change {
         // Milliseconds only when the seconds alone would not show the change.
         let t = |ms: Ms| {
-            if a / 1000 == b / 1000 { format!("{}.{:03}", format_otter_time(ms), ms % 1000) } else { format_otter_time(ms) }
+            if a / 1000 == b / 1000 {
+                format!("{}.{:03}", format_otter_time(ms), ms % 1000)
+            } else {
+                format_otter_time(ms)
+            }
         };
         f.push(format!("Start: {} → {}", t(a), t(b)));
     }
@@ -378,10 +384,7 @@ fn summary_lines(s: &ReportSummary) -> Vec<String> {
     }
     let kinds = if kinds.is_empty() { String::new() } else { format!(": {}", kinds.join(", ")) };
     vec![
-        format!(
-            "Turns changed: {} ({} imported, {} now){kinds}",
-            s.turns_changed, s.imported_turns, s.turns_now
-        ),
+        format!("Turns changed: {} ({} imported, {} now){kinds}", s.turns_changed, s.imported_turns, s.turns_now),
         format!(
             "Speakers reassigned: {}; speakers renamed: {}",
             plural(s.speakers_reassigned, "turn", "turns"),

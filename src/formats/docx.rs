@@ -23,8 +23,7 @@ const MAX_DOCUMENT_XML: u64 = 200 * 1024 * 1024;
 const MAX_FOOTER_XML: u64 = 4 * 1024 * 1024;
 
 pub fn read(bytes: &[u8]) -> Result<(Transcript, Vec<Warning>), String> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a DOCX file: {e}"))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a DOCX file: {e}"))?;
     let xml = read_part(&mut archive, "word/document.xml", MAX_DOCUMENT_XML)?
         .ok_or_else(|| "not a DOCX file: it has no word/document.xml".to_string())?;
     let mut warnings = Vec::new();
@@ -47,12 +46,14 @@ fn read_part<R: Read + std::io::Seek>(
         Err(e) => return Err(format!("not a DOCX file: cannot open {name}: {e}")),
     };
     if file.size() > cap {
-        return Err(format!("{name} is too large ({} MB decompressed, the limit is {} MB)", file.size() >> 20, cap >> 20));
+        return Err(format!(
+            "{name} is too large ({} MB decompressed, the limit is {} MB)",
+            file.size() >> 20,
+            cap >> 20
+        ));
     }
     let mut buf = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| format!("not a DOCX file: cannot decompress {name}: {e}"))?;
+    file.take(cap + 1).read_to_end(&mut buf).map_err(|e| format!("not a DOCX file: cannot decompress {name}: {e}"))?;
     if buf.len() as u64 > cap {
         return Err(format!("{name} is too large (over {} MB decompressed)", cap >> 20));
     }
@@ -117,10 +118,9 @@ impl Para {
 }
 
 fn attr(e: &BytesStart, local: &[u8]) -> Option<String> {
-    e.attributes()
-        .map_while(Result::ok)
-        .find(|a| a.key.local_name().as_ref() == local)
-        .map(|a| a.unescape_value().map(|v| v.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned()))
+    e.attributes().map_while(Result::ok).find(|a| a.key.local_name().as_ref() == local).map(|a| {
+        a.unescape_value().map(|v| v.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+    })
 }
 
 fn is_off(v: Option<&str>) -> bool {
@@ -215,7 +215,8 @@ fn parse_paragraphs(xml: &str, warnings: &mut Vec<Warning>) -> Vec<Para> {
                 _ => {}
             },
             Event::Text(t) if in_t => {
-                let s = t.unescape().map(|c| c.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(&t).into_owned());
+                let s =
+                    t.unescape().map(|c| c.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(&t).into_owned());
                 push_text(&mut run, &s);
             }
             Event::CData(t) if in_t => push_text(&mut run, &String::from_utf8_lossy(&t)),
@@ -237,12 +238,10 @@ fn push_text(run: &mut Option<Run>, s: &str) {
 
 static TIME_RE: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^\d{1,2}:\d{2}(?::\d{2})?$").expect("valid regex"));
-static PLAIN_HEADER_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^(\S.{0,80}?)\s{2,}(\d{1,2}:\d{2}(?::\d{2})?)$").expect("valid regex")
-});
-static DATE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b\d{4}\b.*\d{1,2}:\d{2}\s*[ap]m\b").expect("valid regex")
-});
+static PLAIN_HEADER_RE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^(\S.{0,80}?)\s{2,}(\d{1,2}:\d{2}(?::\d{2})?)$").expect("valid regex"));
+static DATE_RE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?i)\b\d{4}\b.*\d{1,2}:\d{2}\s*[ap]m\b").expect("valid regex"));
 
 fn clock(s: &str) -> Option<Ms> {
     let s = s.trim();
@@ -298,9 +297,7 @@ fn known_section(t: &str) -> Option<Option<Section>> {
 }
 
 fn split_list(t: &str) -> impl Iterator<Item = String> + '_ {
-    t.split([',', ';'])
-        .map(|s| s.trim().trim_end_matches('.').trim().to_string())
-        .filter(|s| !s.is_empty())
+    t.split([',', ';']).map(|s| s.trim().trim_end_matches('.').trim().to_string()).filter(|s| !s.is_empty())
 }
 
 fn push_line(lines: &mut Vec<String>, p: &Para, t: &str) {
@@ -336,14 +333,14 @@ fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warnin
     let heading_at = paras.iter().position(|p| {
         let t = p.text();
         let t = t.trim();
-        known_section(t) == Some(None) && (p.is_heading() || t.chars().all(|c| !c.is_lowercase()) || p.runs.iter().all(|r| r.bold))
+        known_section(t) == Some(None)
+            && (p.is_heading() || t.chars().all(|c| !c.is_lowercase()) || p.runs.iter().all(|r| r.bold))
     });
     let body_start = match heading_at {
         Some(i) => i + 1,
-        None => paras
-            .iter()
-            .position(|p| matches!(header(p), Some((Some(_), _))))
-            .ok_or_else(|| "no otter transcript found in the DOCX (no TRANSCRIPT heading and no speaker lines)".to_string())?,
+        None => paras.iter().position(|p| matches!(header(p), Some((Some(_), _)))).ok_or_else(|| {
+            "no otter transcript found in the DOCX (no TRANSCRIPT heading and no speaker lines)".to_string()
+        })?,
     };
     let head_end = heading_at.unwrap_or(body_start);
 
@@ -361,7 +358,8 @@ fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warnin
             continue;
         }
         let level = p.heading_level();
-        let styled_or_caps = level.is_some_and(|l| l > 0) || (t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase));
+        let styled_or_caps =
+            level.is_some_and(|l| l > 0) || (t.chars().any(char::is_alphabetic) && !t.chars().any(char::is_lowercase));
         if styled_or_caps && let Some(Some(s)) = known_section(t) {
             section = s;
             continue;
@@ -413,7 +411,10 @@ fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warnin
                 Some(n) => Some(n),
                 None => {
                     if last_speaker.is_none() {
-                        warnings.push(Warning::new(line, "a segment with only a time and no earlier speaker: its speaker is unknown"));
+                        warnings.push(Warning::new(
+                            line,
+                            "a segment with only a time and no earlier speaker: its speaker is unknown",
+                        ));
                     }
                     last_speaker.clone()
                 }
@@ -534,7 +535,10 @@ mod tests {
             header_para("Ann Lee", "1:28:54"),
             "<w:p/>".to_string(),
         ];
-        zip_docx(&format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{}</w:body></w:document>"#, body.concat()))
+        zip_docx(&format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{}</w:body></w:document>"#,
+            body.concat()
+        ))
     }
 
     #[test]
@@ -588,7 +592,11 @@ mod tests {
 
     #[test]
     fn continuation_before_any_name_is_unknown_with_warning() {
-        let body = [para(Some("Heading1"), &[("TRANSCRIPT", false, None)]), header_para("", "00:03"), para(None, &[("Hm.", false, None)])];
+        let body = [
+            para(Some("Heading1"), &[("TRANSCRIPT", false, None)]),
+            header_para("", "00:03"),
+            para(None, &[("Hm.", false, None)]),
+        ];
         let (doc, w) =
             read(&zip_docx(&format!("<w:document {W}><w:body>{}</w:body></w:document>", body.concat()))).unwrap();
         assert_eq!(doc.turns.len(), 1);
@@ -599,7 +607,11 @@ mod tests {
 
     #[test]
     fn damaged_xml_keeps_what_was_read() {
-        let body = [para(Some("Heading1"), &[("TRANSCRIPT", false, None)]), header_para("Ann", "00:03"), para(None, &[("Hm.", false, None)])];
+        let body = [
+            para(Some("Heading1"), &[("TRANSCRIPT", false, None)]),
+            header_para("Ann", "00:03"),
+            para(None, &[("Hm.", false, None)]),
+        ];
         let xml = format!("<w:document {W}><w:body>{}<w:p><w:r><w:t>broken &bogus; </w:p <<", body.concat());
         let (doc, w) = read(&zip_docx(&xml)).unwrap();
         assert_eq!(doc.turns.len(), 1);
@@ -625,8 +637,11 @@ mod tests {
         let e = read(&buf.into_inner()).unwrap_err();
         assert!(e.contains("word/document.xml"), "{e}");
         // A docx with no transcript in it.
-        let e = read(&zip_docx(&format!("<w:document {W}><w:body>{}</w:body></w:document>", para(None, &[("Just a letter.", false, None)]))))
-            .unwrap_err();
+        let e = read(&zip_docx(&format!(
+            "<w:document {W}><w:body>{}</w:body></w:document>",
+            para(None, &[("Just a letter.", false, None)])
+        )))
+        .unwrap_err();
         assert!(e.contains("no otter transcript"), "{e}");
     }
 
@@ -674,9 +689,15 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(doc.turns.len(), 11);
         let m = &doc.metadata;
-        assert_eq!(m.title.as_deref(), Some("FCCPS School Board Announces Comprehensive AI Policy Development Process"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("FCCPS School Board Announces Comprehensive AI Policy Development Process")
+        );
         assert_eq!(m.date.as_deref(), Some("October 7, 2025 2:12PM • 6:51"));
-        assert_eq!(m.speakers_listed, ["Anne Sherwood", "Amie Murphy", "Tate Gould", "Bethany Anderson", "Aiden Harper"]);
+        assert_eq!(
+            m.speakers_listed,
+            ["Anne Sherwood", "Amie Murphy", "Tate Gould", "Bethany Anderson", "Aiden Harper"]
+        );
         assert_eq!(m.keywords.first().map(String::as_str), Some("AI policy"));
         assert_eq!(m.keywords.last().map(String::as_str), Some("AI implications"));
         let summary = m.summary.as_deref().unwrap();
@@ -709,9 +730,16 @@ mod tests {
         let outline = m.outline.as_deref().unwrap();
         assert!(outline.starts_with("Challenges in AI Policy Development\n- Thomas Colvin discusses"), "{outline}");
         assert!(outline.contains("\n\nVirginia Level Policy and Grade Bands\n- Thomas Colvin mentions"), "{outline}");
-        assert!(m.summary.as_deref().unwrap().contains("Action Items\n- [ ] @John Black - Send another committee"), "{:?}", m.summary);
+        assert!(
+            m.summary.as_deref().unwrap().contains("Action Items\n- [ ] @John Black - Send another committee"),
+            "{:?}",
+            m.summary
+        );
         let pre = m.preamble.as_deref().unwrap();
-        assert!(pre.starts_with("https://otter.ai/u/TpP86O53zA1Ge6a2m8kSunoedC4?view=summary\n{First eight minutes"), "{pre}");
+        assert!(
+            pre.starts_with("https://otter.ai/u/TpP86O53zA1Ge6a2m8kSunoedC4?view=summary\n{First eight minutes"),
+            "{pre}"
+        );
 
         // 132 named headers + 34 time-only continuations.
         let continued = doc.turns.iter().filter(|t| t.original.as_ref().unwrap().speaker.is_none()).count();

@@ -126,7 +126,9 @@ pub fn from_str(text: &str, file: &str) -> Result<(Transcript, Vec<Warning>), Re
 fn newer(file: &str, v: u64) -> ReadError {
     ReadError::Unusable {
         file: file.to_string(),
-        reason: format!("written by a newer Turnfix (format version {v}; this build reads up to {VERSION}). Update Turnfix to open it."),
+        reason: format!(
+            "written by a newer Turnfix (format version {v}; this build reads up to {VERSION}). Update Turnfix to open it."
+        ),
     }
 }
 
@@ -139,7 +141,10 @@ fn validate(doc: &Transcript) -> Vec<Warning> {
             w.push(Warning::new(0, format!("fatal: turn id {} appears twice", t.id.0)));
         }
         if doc.speaker(t.speaker).is_none() {
-            w.push(Warning::new(0, format!("fatal: turn {} names speaker {}, which is not in \"speakers\"", t.id.0, t.speaker.0)));
+            w.push(Warning::new(
+                0,
+                format!("fatal: turn {} names speaker {}, which is not in \"speakers\"", t.id.0, t.speaker.0),
+            ));
         }
     }
     let mut sp = std::collections::HashSet::new();
@@ -201,7 +206,13 @@ mod tests {
     fn written_files_have_what_the_schema_requires() {
         let schema: serde_json::Value = serde_json::from_str(include_str!("../../docs/turnfix.schema.json")).unwrap();
         let mut doc = sample();
-        doc.source = Some(Source { file: "a.txt".into(), format: "otter-txt".into(), sha256: "0".repeat(64), turns: 2, extra: Extra::new() });
+        doc.source = Some(Source {
+            file: "a.txt".into(),
+            format: "otter-txt".into(),
+            sha256: "0".repeat(64),
+            turns: 2,
+            extra: Extra::new(),
+        });
         doc.audio = Some(AudioLink { path: "a.mp3".into(), size: Some(3), duration_ms: None, extra: Extra::new() });
         let written: serde_json::Value = serde_json::from_str(&to_string(&doc)).unwrap();
         let required = |v: &serde_json::Value| -> Vec<String> {

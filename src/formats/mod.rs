@@ -163,28 +163,26 @@ fn detect_text(text: &str) -> Format {
 /// Read transcript bytes. `file` is the name used in messages and in `source`.
 pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Import, ReadError> {
     let format = forced.unwrap_or_else(|| detect(bytes));
-    let unusable = |reason: String| ReadError::Unusable { file: file.to_string(), reason };
     if bytes.is_empty() {
-        return Err(unusable("the file is empty".into()));
+        return Err(ReadError::Unusable { file: file.to_string(), reason: "the file is empty".into() });
     }
-    let (mut doc, mut warnings) = match format {
-        Format::Docx => docx::read(bytes).map_err(unusable)?,
-        _ => {
-            let (text, enc_warning) = decode_text(bytes);
-            let (doc, mut w) = match format {
-                Format::Json => {
-                    let (d, w) = json::from_str(&text, file)?;
-                    return Ok(Import { doc: d, warnings: w, format });
-                }
-                Format::Srt => srt::read(&text),
-                Format::Vtt => vtt::read(&text),
-                _ => otter_txt::read(&text),
-            }
-            .map_err(unusable)?;
-            w.splice(0..0, enc_warning);
-            (doc, w)
-        }
+    if format == Format::Json {
+        let (text, _) = decode_text(bytes);
+        let (doc, warnings) = json::from_str(&text, file)?;
+        return Ok(Import { doc, warnings, format });
+    }
+    // The digest of a large file is computed beside the parse, on another core.
+    let (parsed, sha256) = if bytes.len() >= 1 << 18 {
+        std::thread::scope(|s| {
+            let digest = s.spawn(|| sha256_hex(bytes));
+            let parsed = parse(bytes, format);
+            (parsed, digest.join().unwrap_or_else(|_| sha256_hex(bytes)))
+        })
+    } else {
+        (parse(bytes, format), sha256_hex(bytes))
     };
+    let unusable = |reason: String| ReadError::Unusable { file: file.to_string(), reason };
+    let (mut doc, mut warnings) = parsed.map_err(unusable)?;
     if doc.turns.is_empty() {
         return Err(unusable(format!("no transcript turns were found (read as {format})")));
     }
@@ -192,11 +190,26 @@ pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Im
     doc.source = Some(Source {
         file: file.to_string(),
         format: format.id().to_string(),
-        sha256: sha256_hex(bytes),
+        sha256,
         turns: doc.turns.len() as u64,
         extra: Extra::new(),
     });
     Ok(Import { doc, warnings, format })
+}
+
+/// Run the reader for a format other than JSON; Err is the reason nothing usable was found.
+fn parse(bytes: &[u8], format: Format) -> Result<(Transcript, Vec<Warning>), String> {
+    if format == Format::Docx {
+        return docx::read(bytes);
+    }
+    let (text, enc_warning) = decode_text(bytes);
+    let (doc, mut w) = match format {
+        Format::Srt => srt::read(&text),
+        Format::Vtt => vtt::read(&text),
+        _ => otter_txt::read(&text),
+    }?;
+    w.splice(0..0, enc_warning);
+    Ok((doc, w))
 }
 
 /// Read a transcript file.

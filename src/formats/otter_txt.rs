@@ -134,7 +134,10 @@ pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
             ));
         } else {
             turns_after_footer = true;
-            warnings.push(Warning::new(f + 1, "more turns follow otter's footer; they were read as part of the transcript"));
+            warnings.push(Warning::new(
+                f + 1,
+                "more turns follow otter's footer; they were read as part of the transcript",
+            ));
         }
     }
     let headers: Vec<(usize, Header)> = headers.into_iter().filter(|(i, _)| *i < end).collect();
@@ -234,9 +237,9 @@ fn accept_headers<'a>(
     // a text line with a Markdown hard break).
     let followed_by_text = |i: usize| match kinds.get(i + 1) {
         Some(Line::Text) => true,
-        Some(Line::Header) => found
-            .binary_search_by_key(&(i + 1), |(j, _)| *j)
-            .is_ok_and(|k| !found[k].1.kind.is_timed()),
+        Some(Line::Header) => {
+            found.binary_search_by_key(&(i + 1), |(j, _)| *j).is_ok_and(|k| !found[k].1.kind.is_timed())
+        }
         _ => false,
     };
     let after_blank = |i: usize| i == 0 || matches!(kinds[i - 1], Line::Blank);
@@ -272,7 +275,10 @@ fn accept_headers<'a>(
             if matches!(kinds[i], Line::Text) && after_blank(i) && followed_by_text(i) {
                 let t = lines[i].trim_matches(is_ws);
                 if let Some(n) = names.iter().find(|n| **n == t) {
-                    warnings.push(Warning::new(i + 1, format!("speaker header \"{n}\" without otter's two trailing spaces; read as a header")));
+                    warnings.push(Warning::new(
+                        i + 1,
+                        format!("speaker header \"{n}\" without otter's two trailing spaces; read as a header"),
+                    ));
                     out.push((i, Header::name_only(n)));
                 }
             }
@@ -322,7 +328,8 @@ fn read_paragraphs_only(
 
 /// Warn once when otter headers and another tool's `Name: HH:MM:SS` headers are mixed.
 fn mixed_style_warning(headers: &[(usize, Header)], warnings: &mut Vec<Warning>) {
-    let colon: Vec<usize> = headers.iter().filter(|(_, h)| h.kind == Kind::Colon && !h.malformed).map(|(i, _)| *i).collect();
+    let colon: Vec<usize> =
+        headers.iter().filter(|(_, h)| h.kind == Kind::Colon && !h.malformed).map(|(i, _)| *i).collect();
     let other: Vec<usize> = headers
         .iter()
         .filter(|(_, h)| matches!(h.kind, Kind::Otter | Kind::Bracket | Kind::TimeNoName))
@@ -351,7 +358,14 @@ fn mixed_style_warning(headers: &[(usize, Header)], warnings: &mut Vec<Warning>)
 /// sentence punctuation and are not Markdown structure such as a heading, a rule, a bold-only
 /// line or a list); from the first paragraph that does not, everything goes aside. A paragraph
 /// more than one blank line below the header is tested the same way (web pages: set aside).
-fn last_turn_end(lines: &[&str], kinds: &[Line], start: usize, end: usize, h: &Header, web: bool) -> (usize, Option<usize>) {
+fn last_turn_end(
+    lines: &[&str],
+    kinds: &[Line],
+    start: usize,
+    end: usize,
+    h: &Header,
+    web: bool,
+) -> (usize, Option<usize>) {
     let mut i = start;
     let mut paragraphs = 0usize;
     let mut have_text = !h.inline.trim().is_empty();
@@ -389,10 +403,7 @@ fn reads_like_speech(para: &[&str]) -> bool {
         return false;
     }
     let Some(last) = para.last() else { return false };
-    last.trim_end_matches(is_ws)
-        .chars()
-        .last()
-        .is_some_and(|c| ".?!…,;:\"”’')-—–".contains(c))
+    last.trim_end_matches(is_ws).chars().last().is_some_and(|c| ".?!…,;:\"”’')-—–".contains(c))
 }
 
 /// The text of a turn: lines `start..end`, blank lines at both ends dropped, paragraph breaks

@@ -152,7 +152,8 @@ fn gather_cues(text: &str, warnings: &mut Vec<Warning>) -> Vec<Cue> {
             match t {
                 Some((start, end)) => {
                     let end = if end < start {
-                        warnings.push(Warning::new(line_no, "the cue ends before it starts; its end was set to its start"));
+                        warnings
+                            .push(Warning::new(line_no, "the cue ends before it starts; its end was set to its start"));
                         start
                     } else {
                         end
@@ -161,7 +162,8 @@ fn gather_cues(text: &str, warnings: &mut Vec<Warning>) -> Vec<Cue> {
                     state = State::InCue;
                 }
                 None => {
-                    warnings.push(Warning::new(line_no, format!("unreadable cue timing {trimmed:?}; the cue was skipped")));
+                    warnings
+                        .push(Warning::new(line_no, format!("unreadable cue timing {trimmed:?}; the cue was skipped")));
                     state = State::Skipping;
                 }
             }
@@ -232,7 +234,8 @@ fn strip_tags(line: &str) -> String {
 }
 
 /// Lower-case words that may appear inside a name (`Jan van der Berg`).
-const PARTICLES: [&str; 14] = ["van", "von", "der", "den", "de", "da", "del", "di", "du", "la", "le", "al", "bin", "dos"];
+const PARTICLES: [&str; 14] =
+    ["van", "von", "der", "den", "de", "da", "del", "di", "du", "la", "le", "al", "bin", "dos"];
 
 /// A `Name: text` prefix: `Some((name, text))` when what is before the first `: ` looks like a
 /// speaker label (1 to 5 words, no sentence punctuation, each word capitalised or a digit or a
@@ -246,16 +249,17 @@ pub(super) fn speaker_prefix(line: &str) -> Option<(&str, &str)> {
     if name.is_empty() || name.chars().count() > 40 || !name.starts_with(char::is_alphabetic) {
         return None;
     }
-    if name.chars().any(|c| matches!(c, ',' | ';' | '!' | '?' | '"' | '(' | ')' | '[' | ']' | '<' | '>' | '/' | '\\' | '*' | '=')) {
+    if name
+        .chars()
+        .any(|c| matches!(c, ',' | ';' | '!' | '?' | '"' | '(' | ')' | '[' | ']' | '<' | '>' | '/' | '\\' | '*' | '='))
+    {
         return None;
     }
     let words: Vec<&str> = name.split_whitespace().collect();
     if words.len() > 5 {
         return None;
     }
-    let ok_word = |w: &str| {
-        w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) || PARTICLES.contains(&w)
-    };
+    let ok_word = |w: &str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) || PARTICLES.contains(&w);
     if words.len() > 1 && !words.iter().all(|w| ok_word(w)) {
         return None;
     }
@@ -324,7 +328,8 @@ mod tests {
 
     #[test]
     fn digits_only_text_is_kept_when_no_timing_follows() {
-        let srt = "1\n00:00:00,000 --> 00:00:01,000\nAnn: The number is\n42\n\n2\n00:00:01,000 --> 00:00:02,000\nBob: ok\n";
+        let srt =
+            "1\n00:00:00,000 --> 00:00:01,000\nAnn: The number is\n42\n\n2\n00:00:01,000 --> 00:00:02,000\nBob: ok\n";
         let (doc, _) = read(srt).unwrap();
         assert_eq!(doc.turns[0].text, "The number is 42");
         assert_eq!(doc.turns.len(), 2);
@@ -339,7 +344,13 @@ mod tests {
         assert_eq!(doc.speaker_name(doc.turns[1].speaker), "World");
         let srt = "1\n00:00:00,000 --> 00:00:01,000\nHello\n\n2\n00:00:01,000 --> 00:00:02,000\nthe answer is: yes\n";
         let (doc, _) = read(srt).unwrap();
-        assert_eq!(turns(&doc), [("Unknown Speaker", 0, Some(1_000), "Hello"), ("Unknown Speaker", 1_000, Some(2_000), "the answer is: yes")]);
+        assert_eq!(
+            turns(&doc),
+            [
+                ("Unknown Speaker", 0, Some(1_000), "Hello"),
+                ("Unknown Speaker", 1_000, Some(2_000), "the answer is: yes")
+            ]
+        );
         assert!(doc.turns[0].original.as_ref().unwrap().speaker.is_none());
     }
 
@@ -359,9 +370,13 @@ mod tests {
 
     #[test]
     fn a_second_known_name_inside_a_cue_starts_a_turn() {
-        let srt = "1\n00:00:00,000 --> 00:00:01,000\nAnn: Hi\n\n2\n00:00:01,000 --> 00:00:02,000\nBob: Hello\nAnn: Bye\n";
+        let srt =
+            "1\n00:00:00,000 --> 00:00:01,000\nAnn: Hi\n\n2\n00:00:01,000 --> 00:00:02,000\nBob: Hello\nAnn: Bye\n";
         let (doc, _) = read(srt).unwrap();
-        assert_eq!(turns(&doc).iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(), [("Ann", "Hi"), ("Bob", "Hello"), ("Ann", "Bye")]);
+        assert_eq!(
+            turns(&doc).iter().map(|t| (t.0, t.3)).collect::<Vec<_>>(),
+            [("Ann", "Hi"), ("Bob", "Hello"), ("Ann", "Bye")]
+        );
     }
 
     #[test]
@@ -384,7 +399,10 @@ mod tests {
         // 45 cues, one per non-empty turn of the TXT export (its two empty turns have no cue).
         assert_eq!(doc.turns.len(), 45);
         let names: Vec<&str> = doc.speakers.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["Metta Spencer", "Konstantin Samoilov", "Andre Kamenshikov", "Alexey Prokhorenko", "Doug Saunders"]);
+        assert_eq!(
+            names,
+            ["Metta Spencer", "Konstantin Samoilov", "Andre Kamenshikov", "Alexey Prokhorenko", "Doug Saunders"]
+        );
         let t = turns(&doc);
         assert_eq!(t[0].0, "Metta Spencer");
         assert!(t[0].3.starts_with("Hi, I’m Metta Spencer."));

@@ -15,8 +15,7 @@ use crate::model::{Ms, Transcript};
 /// True when the text starts with the `WEBVTT` signature.
 pub fn sniff(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.strip_prefix("WEBVTT")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
+    text.strip_prefix("WEBVTT").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
 }
 
 pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
@@ -84,7 +83,13 @@ fn read_block(block: &[(usize, &str)], first: bool, cues: &mut Vec<Cue>, warning
     // The header block (its extra lines are header metadata), comments, styles and regions.
     if (first && keyword("WEBVTT")) || keyword("NOTE") || keyword("STYLE") || keyword("REGION") {
         if block.iter().any(|(_, l)| l.contains("-->")) && !keyword("NOTE") {
-            warnings.push(Warning::new(line_no, format!("a {} block contains a timing line; it was skipped", head.split_whitespace().next().unwrap_or(""))));
+            warnings.push(Warning::new(
+                line_no,
+                format!(
+                    "a {} block contains a timing line; it was skipped",
+                    head.split_whitespace().next().unwrap_or("")
+                ),
+            ));
         }
         return;
     }
@@ -254,19 +259,20 @@ mod tests {
 
     #[test]
     fn two_voices_in_one_cue_make_two_turns() {
-        let vtt = "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Hi</v>\n<v Bob>Hello</v>\n\n00:02.000 --> 00:03.000\nmore\n";
+        let vtt =
+            "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Hi</v>\n<v Bob>Hello</v>\n\n00:02.000 --> 00:03.000\nmore\n";
         let (doc, _) = read(vtt).unwrap();
-        assert_eq!(
-            turns(&doc),
-            [("Ann", 0, Some(2_000), "Hi"), ("Bob", 0, Some(3_000), "Hello more")]
-        );
+        assert_eq!(turns(&doc), [("Ann", 0, Some(2_000), "Hi"), ("Bob", 0, Some(3_000), "Hello more")]);
     }
 
     #[test]
     fn without_voices_each_cue_is_a_turn_and_prefixes_count() {
         let vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n\n00:01.000 --> 00:02.000\nWorld\n";
         let (doc, _) = read(vtt).unwrap();
-        assert_eq!(turns(&doc), [("Unknown Speaker", 0, Some(1_000), "Hello"), ("Unknown Speaker", 1_000, Some(2_000), "World")]);
+        assert_eq!(
+            turns(&doc),
+            [("Unknown Speaker", 0, Some(1_000), "Hello"), ("Unknown Speaker", 1_000, Some(2_000), "World")]
+        );
         let vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\nAnn: Hello\n\n00:01.000 --> 00:02.000\nagain\n";
         let (doc, _) = read(vtt).unwrap();
         assert_eq!(turns(&doc), [("Ann", 0, Some(2_000), "Hello again")]);

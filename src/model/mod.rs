@@ -72,8 +72,7 @@ impl Serialize for Color {
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Color::from_hex(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid colour {s:?}, expected #rrggbb")))
+        Color::from_hex(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid colour {s:?}, expected #rrggbb")))
     }
 }
 
@@ -140,9 +139,9 @@ impl Turn {
                 o.text != self.text
                     || o.start_ms.is_some_and(|s| s != self.start_ms)
                     || !self.merged.is_empty()
-                    || o.speaker.as_deref().is_some_and(|n| {
-                        doc.speaker(self.speaker).map(|s| s.name.as_str()) != Some(n)
-                    })
+                    || o.speaker
+                        .as_deref()
+                        .is_some_and(|n| doc.speaker(self.speaker).map(|s| s.name.as_str()) != Some(n))
             }
         }
     }
@@ -304,10 +303,7 @@ impl Transcript {
         if let Some(e) = t.end_ms {
             return e.max(t.start_ms);
         }
-        self.turns
-            .get(index + 1)
-            .map(|n| n.start_ms.max(t.start_ms))
-            .unwrap_or(t.start_ms)
+        self.turns.get(index + 1).map(|n| n.start_ms.max(t.start_ms)).unwrap_or(t.start_ms)
     }
 
     /// Talk time per speaker, in ms (each turn lasting until its end or the next turn's start).

@@ -23,7 +23,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         _ => PathBuf::from("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(err)?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     // Keep the permissions of the file being replaced.
@@ -59,11 +60,7 @@ pub fn audio_link(json_path: &Path, audio: &Path, duration_ms: Option<u64>) -> A
 /// Where the audio linked from a JSON at `json_path` is.
 pub fn resolve_audio(json_path: &Path, link: &AudioLink) -> PathBuf {
     let p = Path::new(&link.path);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        absolute(json_path).parent().unwrap_or(Path::new(".")).join(p)
-    }
+    if p.is_absolute() { p.to_path_buf() } else { absolute(json_path).parent().unwrap_or(Path::new(".")).join(p) }
 }
 
 /// Look beside a transcript for its recording: the same stem, or the stem without otter's
@@ -165,10 +162,12 @@ mod tests {
     }
 
     fn nix_is_root() -> bool {
-        std::fs::metadata("/proc/self").map(|m| {
-            use std::os::unix::fs::MetadataExt;
-            m.uid() == 0
-        }).unwrap_or(false)
+        std::fs::metadata("/proc/self")
+            .map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                m.uid() == 0
+            })
+            .unwrap_or(false)
     }
 
     #[test]

@@ -58,21 +58,25 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
                         OptionKind::TimeStyle => {
                             ui.horizontal(|ui| {
                                 ui.label("Times");
-                                egui::ComboBox::from_id_salt("export-time-style").selected_text(o.time_style.id()).show_ui(ui, |ui| {
-                                    for t in TimeStyle::ALL {
-                                        ui.selectable_value(&mut o.time_style, t, t.id());
-                                    }
-                                });
+                                egui::ComboBox::from_id_salt("export-time-style")
+                                    .selected_text(o.time_style.id())
+                                    .show_ui(ui, |ui| {
+                                        for t in TimeStyle::ALL {
+                                            ui.selectable_value(&mut o.time_style, t, t.id());
+                                        }
+                                    });
                             });
                         }
                         OptionKind::CsvTimes => {
                             ui.horizontal(|ui| {
                                 ui.label("Times");
-                                egui::ComboBox::from_id_salt("export-csv-times").selected_text(o.csv_times.id()).show_ui(ui, |ui| {
-                                    for t in CsvTimes::ALL {
-                                        ui.selectable_value(&mut o.csv_times, t, t.id());
-                                    }
-                                });
+                                egui::ComboBox::from_id_salt("export-csv-times")
+                                    .selected_text(o.csv_times.id())
+                                    .show_ui(ui, |ui| {
+                                        for t in CsvTimes::ALL {
+                                            ui.selectable_value(&mut o.csv_times, t, t.id());
+                                        }
+                                    });
                             });
                         }
                         OptionKind::CaptionLineChars => {
@@ -90,7 +94,10 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
                         OptionKind::CaptionMaxMs => {
                             ui.horizontal(|ui| {
                                 let mut secs = o.caption_max_ms as f64 / 1000.0;
-                                if ui.add(egui::DragValue::new(&mut secs).range(1.0..=30.0).speed(0.1).suffix(" s")).changed() {
+                                if ui
+                                    .add(egui::DragValue::new(&mut secs).range(1.0..=30.0).speed(0.1).suffix(" s"))
+                                    .changed()
+                                {
                                     o.caption_max_ms = (secs * 1000.0).round() as u64;
                                 }
                                 ui.label("per caption at most");
@@ -110,7 +117,9 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
         ui.horizontal(|ui| {
             ui.label("Save to");
             let w = if native { ui.available_width() - 90.0 } else { ui.available_width() };
-            let r = ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(w.max(200.0))).accessible_name("Export path");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut d.path).desired_width(w.max(200.0)))
+                .accessible_name("Export path");
             if r.changed() {
                 d.confirm_overwrite = false;
             }
@@ -122,7 +131,10 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
             ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
         }
         if d.confirm_overwrite {
-            ui.label(RichText::new(format!("{} already exists. Replace it?", d.path.trim())).color(ui.visuals().warn_fg_color));
+            ui.label(
+                RichText::new(format!("{} already exists. Replace it?", d.path.trim()))
+                    .color(ui.visuals().warn_fg_color),
+            );
         }
         ui.horizontal(|ui| {
             let label = if d.confirm_overwrite { "Replace" } else { "Export" };

@@ -261,7 +261,18 @@ pub fn show(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) {
             let top = list.prefix[i];
             let rect = Rect::from_min_size(origin + vec2(0.0, top), vec2(width, list.rows[i].height));
             let highlight = playing_index == Some(i);
-            let h = draw_row(ui, doc, i, rect, highlight, looping == Some(turn.id), audio_ready, list, chip_scope, &mut actions);
+            let h = draw_row(
+                ui,
+                doc,
+                i,
+                rect,
+                highlight,
+                looping == Some(turn.id),
+                audio_ready,
+                list,
+                chip_scope,
+                &mut actions,
+            );
             list.record_height(i, h);
         }
         if list.prefix_dirty {
@@ -335,108 +346,146 @@ fn draw_row(
     let text_w = (rect.width() - LEFT - 16.0).max(60.0);
 
     if highlight {
-        ui.painter().rect_filled(rect.shrink2(vec2(0.0, 1.0)), 4.0, ui.visuals().selection.bg_fill.gamma_multiply(0.35));
+        ui.painter().rect_filled(
+            rect.shrink2(vec2(0.0, 1.0)),
+            4.0,
+            ui.visuals().selection.bg_fill.gamma_multiply(0.35),
+        );
     }
-    let inner = ui.scope_builder(UiBuilder::new().max_rect(rect.shrink2(vec2(4.0, 2.0))).id_salt(("row", turn.id.0)).layout(Layout::left_to_right(Align::Min)), |ui| {
-        // Speaker chip, time, marker.
-        ui.allocate_ui_with_layout(vec2(LEFT, 0.0), Layout::top_down(Align::Min), |ui| {
-            ui.set_width(LEFT);
-            let chip = egui::Button::new(RichText::new(name).color(text_on(color)).strong()).fill(color).corner_radius(8.0);
-            let chip = ui.add(chip).accessible_name(format!("Turn {n} speaker")).on_hover_text("Change the speaker");
-            egui::Popup::menu(&chip).close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside).show(|ui| {
-                ui.label(RichText::new("Apply to").weak());
-                ui.radio_value(chip_scope, crate::edit::Scope::Turn, "This turn");
-                ui.radio_value(chip_scope, crate::edit::Scope::FollowingRun, format!("This and following turns by {name}"));
-                ui.radio_value(chip_scope, crate::edit::Scope::AllOfSpeaker, format!("Every turn of {name}"));
-                ui.separator();
-                for (k, s) in doc.speakers.iter().enumerate() {
-                    let c = speaker_color(s.color);
-                    let label = if k < 9 { format!("{}  {}", k + 1, s.name) } else { s.name.clone() };
-                    let b = ui.add(egui::Button::new(RichText::new(label).color(c).strong())).accessible_name(format!("Assign {}", s.name));
-                    if b.clicked() {
-                        actions.push(RowAction::SetSpeaker(turn.id, s.id));
-                        ui.close();
-                    }
-                }
-            });
-            ui.horizontal(|ui| {
-                let time = ui
-                    .add(egui::Button::new(RichText::new(format_otter_time(turn.start_ms)).monospace()).frame(false).small())
-                    .accessible_name(format!("Turn {n} time"))
-                    .on_hover_text(if audio_ready { "Play from here (right-click for more)" } else { "Start time (right-click for more)" });
-                if time.clicked() {
-                    actions.push(RowAction::Seek(turn.id, turn.start_ms));
-                }
-                time.context_menu(|ui| {
-                    if ui.button("Edit start time…").clicked() {
-                        actions.push(RowAction::Retime(turn.id));
-                    }
-                    if ui.add_enabled(audio_ready, egui::Button::new("Play this turn")).clicked() {
-                        actions.push(RowAction::PlayTurn(turn.id));
-                    }
-                    if ui.add_enabled(audio_ready, egui::Button::new(if looping { "Stop looping" } else { "Loop this turn" })).clicked() {
-                        actions.push(RowAction::LoopTurn(turn.id));
-                    }
+    let inner = ui.scope_builder(
+        UiBuilder::new()
+            .max_rect(rect.shrink2(vec2(4.0, 2.0)))
+            .id_salt(("row", turn.id.0))
+            .layout(Layout::left_to_right(Align::Min)),
+        |ui| {
+            // Speaker chip, time, marker.
+            ui.allocate_ui_with_layout(vec2(LEFT, 0.0), Layout::top_down(Align::Min), |ui| {
+                ui.set_width(LEFT);
+                let chip = egui::Button::new(RichText::new(name).color(text_on(color)).strong())
+                    .fill(color)
+                    .corner_radius(8.0);
+                let chip =
+                    ui.add(chip).accessible_name(format!("Turn {n} speaker")).on_hover_text("Change the speaker");
+                egui::Popup::menu(&chip).close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside).show(|ui| {
+                    ui.label(RichText::new("Apply to").weak());
+                    ui.radio_value(chip_scope, crate::edit::Scope::Turn, "This turn");
+                    ui.radio_value(
+                        chip_scope,
+                        crate::edit::Scope::FollowingRun,
+                        format!("This and following turns by {name}"),
+                    );
+                    ui.radio_value(chip_scope, crate::edit::Scope::AllOfSpeaker, format!("Every turn of {name}"));
                     ui.separator();
-                    if ui.button("Split at cursor").clicked() {
-                        actions.push(RowAction::Split(turn.id));
-                    }
-                    if ui.button("Merge with next").clicked() {
-                        actions.push(RowAction::MergeNext(turn.id));
-                    }
-                    if ui.button("Delete turn").clicked() {
-                        actions.push(RowAction::Delete(turn.id));
+                    for (k, s) in doc.speakers.iter().enumerate() {
+                        let c = speaker_color(s.color);
+                        let label = if k < 9 { format!("{}  {}", k + 1, s.name) } else { s.name.clone() };
+                        let b = ui
+                            .add(egui::Button::new(RichText::new(label).color(c).strong()))
+                            .accessible_name(format!("Assign {}", s.name));
+                        if b.clicked() {
+                            actions.push(RowAction::SetSpeaker(turn.id, s.id));
+                            ui.close();
+                        }
                     }
                 });
-                ui.label(RichText::new(format!("#{n}")).small().weak());
-                if looping {
-                    ui.label(RichText::new("loop").small()).on_hover_text("Looping this turn");
-                }
-                if turn.is_changed(doc) {
-                    ui.label(RichText::new("•").small().color(Color32::from_rgb(0xe0, 0x90, 0x20)))
-                        .on_hover_text("Changed since the import")
-                        .accessible_name(format!("Turn {n} changed"));
-                }
+                ui.horizontal(|ui| {
+                    let time = ui
+                        .add(
+                            egui::Button::new(RichText::new(format_otter_time(turn.start_ms)).monospace())
+                                .frame(false)
+                                .small(),
+                        )
+                        .accessible_name(format!("Turn {n} time"))
+                        .on_hover_text(if audio_ready {
+                            "Play from here (right-click for more)"
+                        } else {
+                            "Start time (right-click for more)"
+                        });
+                    if time.clicked() {
+                        actions.push(RowAction::Seek(turn.id, turn.start_ms));
+                    }
+                    time.context_menu(|ui| {
+                        if ui.button("Edit start time…").clicked() {
+                            actions.push(RowAction::Retime(turn.id));
+                        }
+                        if ui.add_enabled(audio_ready, egui::Button::new("Play this turn")).clicked() {
+                            actions.push(RowAction::PlayTurn(turn.id));
+                        }
+                        if ui
+                            .add_enabled(
+                                audio_ready,
+                                egui::Button::new(if looping { "Stop looping" } else { "Loop this turn" }),
+                            )
+                            .clicked()
+                        {
+                            actions.push(RowAction::LoopTurn(turn.id));
+                        }
+                        ui.separator();
+                        if ui.button("Split at cursor").clicked() {
+                            actions.push(RowAction::Split(turn.id));
+                        }
+                        if ui.button("Merge with next").clicked() {
+                            actions.push(RowAction::MergeNext(turn.id));
+                        }
+                        if ui.button("Delete turn").clicked() {
+                            actions.push(RowAction::Delete(turn.id));
+                        }
+                    });
+                    ui.label(RichText::new(format!("#{n}")).small().weak());
+                    if looping {
+                        ui.label(RichText::new("loop").small()).on_hover_text("Looping this turn");
+                    }
+                    if turn.is_changed(doc) {
+                        ui.label(RichText::new("•").small().color(Color32::from_rgb(0xe0, 0x90, 0x20)))
+                            .on_hover_text("Changed since the import")
+                            .accessible_name(format!("Turn {n} changed"));
+                    }
+                });
             });
-        });
 
-        // The text.
-        let id = text_id(turn.id);
-        let mut select = None;
-        if let Some((t, sel)) = &list.focus_request
-            && *t == turn.id
-        {
-            select = Some(sel.clone());
-            list.focus_request = None;
-        }
-        if let Some(Some(r)) = &select {
-            let mut st = TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
-            st.cursor.set_char_range(Some(CCursorRange::two(CCursor::new(r.start), CCursor::new(r.end))));
-            TextEdit::store_state(ui.ctx(), id, st);
-        }
-        let mut buf = turn.text.clone();
-        let output = TextEdit::multiline(&mut buf)
-            .id(id)
-            .desired_width(text_w)
-            .desired_rows(1)
-            .hint_text(RichText::new("(empty turn)").weak())
-            .return_key(Some(egui::KeyboardShortcut::new(egui::Modifiers::SHIFT, egui::Key::Enter)))
-            .event_filter(egui::EventFilter { escape: true, tab: false, horizontal_arrows: true, vertical_arrows: true })
-            .show(ui);
-        let resp = output.response.response.clone().accessible_name(format!("Turn {n} text"));
-        if select.is_some() {
-            resp.request_focus();
-        }
-        if resp.has_focus() {
-            list.focused = Some(turn.id);
-            if let Some(c) = output.cursor_range {
-                list.cursor = Some((turn.id, c.primary.index.into()));
+            // The text.
+            let id = text_id(turn.id);
+            let mut select = None;
+            if let Some((t, sel)) = &list.focus_request
+                && *t == turn.id
+            {
+                select = Some(sel.clone());
+                list.focus_request = None;
             }
-        }
-        if resp.changed() && buf != turn.text {
-            actions.push(RowAction::Typed(turn.id, buf));
-        }
-    });
+            if let Some(Some(r)) = &select {
+                let mut st = TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
+                st.cursor.set_char_range(Some(CCursorRange::two(CCursor::new(r.start), CCursor::new(r.end))));
+                TextEdit::store_state(ui.ctx(), id, st);
+            }
+            let mut buf = turn.text.clone();
+            let output = TextEdit::multiline(&mut buf)
+                .id(id)
+                .desired_width(text_w)
+                .desired_rows(1)
+                .hint_text(RichText::new("(empty turn)").weak())
+                .return_key(Some(egui::KeyboardShortcut::new(egui::Modifiers::SHIFT, egui::Key::Enter)))
+                .event_filter(egui::EventFilter {
+                    escape: true,
+                    tab: false,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                })
+                .show(ui);
+            let resp = output.response.response.clone().accessible_name(format!("Turn {n} text"));
+            if select.is_some() {
+                resp.request_focus();
+            }
+            if resp.has_focus() {
+                list.focused = Some(turn.id);
+                if let Some(c) = output.cursor_range {
+                    list.cursor = Some((turn.id, c.primary.index.into()));
+                }
+            }
+            if resp.changed() && buf != turn.text {
+                actions.push(RowAction::Typed(turn.id, buf));
+            }
+        },
+    );
     inner.response.rect.height() + 4.0 + ROW_GAP
 }
 

@@ -1,10 +1,10 @@
 //! Panels and widgets of the editor window. Everything here reads the [`App`] and changes the
 //! document only through the app's edit methods.
 
+mod export;
 pub mod list;
 mod panels;
 pub(crate) mod wave;
-mod export;
 
 use crate::app::App;
 

@@ -13,7 +13,8 @@ fn command_button(app: &mut App, ui: &mut egui::Ui, c: Command, label: Option<St
     let info = commands::info(c);
     let shortcut = info.shortcuts.first().map(|s| ui.ctx().format_shortcut(s)).unwrap_or_default();
     let text = label.unwrap_or_else(|| info.name.to_string());
-    let b = ui.add_enabled(app.can_run(c), egui::Button::new(text).shortcut_text(shortcut)).on_hover_text(info.description);
+    let b =
+        ui.add_enabled(app.can_run(c), egui::Button::new(text).shortcut_text(shortcut)).on_hover_text(info.description);
     if b.clicked() {
         app.run(c);
         ui.close();
@@ -30,7 +31,9 @@ pub fn menu_bar(app: &mut App, ui: &mut egui::Ui) {
                             Some(s) => Some(format!("Speaker {n}: {}", s.name)),
                             None => continue,
                         },
-                        Command::FollowPlayback => Some(format!("{} Follow Playback", if app.follow { "[x]" } else { "[ ]" })),
+                        Command::FollowPlayback => {
+                            Some(format!("{} Follow Playback", if app.follow { "[x]" } else { "[ ]" }))
+                        }
                         _ => None,
                     };
                     command_button(app, ui, c.command, label);
@@ -69,7 +72,11 @@ pub fn transport(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>)
             if ui.button(play).on_hover_text("Play / pause (Esc or Ctrl+Space)").clicked() {
                 app.run(Command::PlayPause);
             }
-            if ui.button(format!("+{}s", app.options.skip_ms / 1000)).on_hover_text("Skip forward (Alt+Right)").clicked() {
+            if ui
+                .button(format!("+{}s", app.options.skip_ms / 1000))
+                .on_hover_text("Skip forward (Alt+Right)")
+                .clicked()
+            {
                 app.run(Command::SkipForward);
             }
             let dur = st.duration_ms.map(clock).unwrap_or_else(|| "--:--".into());
@@ -85,11 +92,19 @@ pub fn transport(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>)
             }
             ui.separator();
             let cur = app.current_turn();
-            if ui.add_enabled(cur.is_some(), egui::Button::new("Play turn")).on_hover_text("Play the focused turn (Ctrl+P)").clicked() {
+            if ui
+                .add_enabled(cur.is_some(), egui::Button::new("Play turn"))
+                .on_hover_text("Play the focused turn (Ctrl+P)")
+                .clicked()
+            {
                 app.run(Command::PlayTurn);
             }
             let looping = app.looping.is_some();
-            if ui.add_enabled(cur.is_some(), egui::Button::new("Loop turn").selected(looping)).on_hover_text("Loop the focused turn (Ctrl+Shift+P)").clicked() {
+            if ui
+                .add_enabled(cur.is_some(), egui::Button::new("Loop turn").selected(looping))
+                .on_hover_text("Loop the focused turn (Ctrl+Shift+P)")
+                .clicked()
+            {
                 app.run(Command::LoopTurn);
             }
         });
@@ -144,13 +159,16 @@ pub fn find_bar(app: &mut App, ui: &mut egui::Ui) {
     let revision = app.history.revision();
     ui.horizontal_wrapped(|ui| {
         let q = &mut app.find.query;
-        let f = ui.add(egui::TextEdit::singleline(&mut q.text).hint_text("Find").desired_width(180.0)).accessible_name("Find");
+        let f = ui
+            .add(egui::TextEdit::singleline(&mut q.text).hint_text("Find").desired_width(180.0))
+            .accessible_name("Find");
         if app.find.focus_field {
             f.request_focus();
             app.find.focus_field = false;
         }
         let enter = f.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        ui.add(egui::TextEdit::singleline(&mut app.find.replace).hint_text("Replace with").desired_width(180.0)).accessible_name("Replace with");
+        ui.add(egui::TextEdit::singleline(&mut app.find.replace).hint_text("Replace with").desired_width(180.0))
+            .accessible_name("Replace with");
         let q = &mut app.find.query;
         ui.checkbox(&mut q.case_sensitive, "Case");
         ui.checkbox(&mut q.whole_word, "Whole word");
@@ -254,7 +272,8 @@ pub fn speakers(app: &mut App, ui: &mut egui::Ui) {
     // changed (not per keystroke), and only while this panel is shown.
     let rev = app.shape_gen;
     if app.stats.as_ref().is_none_or(|s| s.revision != rev) {
-        app.stats = Some(crate::app::SpeakerStats { revision: rev, counts: app.doc.turn_counts(), talk: app.doc.talk_time() });
+        app.stats =
+            Some(crate::app::SpeakerStats { revision: rev, counts: app.doc.turn_counts(), talk: app.doc.talk_time() });
         // Names typed but not applied are kept; names of gone speakers dropped.
         let ids: Vec<_> = app.doc.speakers.iter().map(|s| s.id).collect();
         app.speaker_names.retain(|k, _| ids.contains(k));
@@ -275,13 +294,18 @@ pub fn speakers(app: &mut App, ui: &mut egui::Ui) {
                     edits.push(Edit::SetSpeakerColor { speaker: s.id, color: Color(rgb) });
                 }
                 let buf = app.speaker_names.entry(s.id).or_insert_with(|| s.name.clone());
-                let r = ui.add(egui::TextEdit::singleline(buf).desired_width(140.0)).accessible_name(format!("Speaker {} name", s.name));
+                let r = ui
+                    .add(egui::TextEdit::singleline(buf).desired_width(140.0))
+                    .accessible_name(format!("Speaker {} name", s.name));
                 if r.lost_focus() && buf.trim() != s.name {
                     let name = buf.trim().to_string();
                     if !name.is_empty() && app.doc.speaker_by_name(&name).is_none() {
                         edits.push(Edit::RenameSpeaker { speaker: s.id, name });
                     } else {
-                        errors.push(format!("Cannot rename {} to “{name}”: the name is empty or taken (use Merge to join two speakers)", s.name));
+                        errors.push(format!(
+                            "Cannot rename {} to “{name}”: the name is empty or taken (use Merge to join two speakers)",
+                            s.name
+                        ));
                         *buf = s.name.clone();
                     }
                 }
@@ -299,7 +323,9 @@ pub fn speakers(app: &mut App, ui: &mut egui::Ui) {
             ui.horizontal(|ui| {
                 let merge = ui.menu_button("Merge into…", |ui| {
                     for o in speakers.iter().filter(|o| o.id != s.id) {
-                        let b = ui.add(egui::Button::new(RichText::new(&o.name).color(speaker_color(o.color)))).accessible_name(format!("Merge {} into {}", s.name, o.name));
+                        let b = ui
+                            .add(egui::Button::new(RichText::new(&o.name).color(speaker_color(o.color))))
+                            .accessible_name(format!("Merge {} into {}", s.name, o.name));
                         if b.clicked() {
                             match edit::merge_speakers(&app.doc, s.id, o.id) {
                                 Ok(e) => edits.push(e),
@@ -310,7 +336,10 @@ pub fn speakers(app: &mut App, ui: &mut egui::Ui) {
                     }
                 });
                 let _ = merge.response.accessible_name(format!("Merge {} into…", s.name));
-                let del = ui.add_enabled(count == 0, egui::Button::new("Delete")).on_disabled_hover_text("Only a speaker with no turns can be deleted").accessible_name(format!("Delete speaker {}", s.name));
+                let del = ui
+                    .add_enabled(count == 0, egui::Button::new("Delete"))
+                    .on_disabled_hover_text("Only a speaker with no turns can be deleted")
+                    .accessible_name(format!("Delete speaker {}", s.name));
                 if del.clicked() {
                     edits.push(Edit::RemoveSpeaker { speaker: s.id });
                 }
@@ -318,7 +347,9 @@ pub fn speakers(app: &mut App, ui: &mut egui::Ui) {
         }
         ui.separator();
         ui.horizontal(|ui| {
-            let r = ui.add(egui::TextEdit::singleline(&mut app.new_speaker).hint_text("New speaker").desired_width(140.0)).accessible_name("New speaker name");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut app.new_speaker).hint_text("New speaker").desired_width(140.0))
+                .accessible_name("New speaker name");
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if (ui.button("Add speaker").clicked() || enter) && !app.new_speaker.trim().is_empty() {
                 match edit::add_speaker(&app.doc, &app.new_speaker) {
@@ -389,7 +420,9 @@ pub fn modals(app: &mut App, ui: &mut egui::Ui) {
             egui::Modal::new(egui::Id::unique("goto")).show(&ctx, |ui| {
                 ui.heading("Go to");
                 ui.label("A time (1:02:03) or a turn number (12 or #12)");
-                let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0)).accessible_name("Time or turn number");
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut text).desired_width(200.0))
+                    .accessible_name("Time or turn number");
                 if !r.has_focus() && !r.lost_focus() {
                     r.request_focus();
                 }
@@ -420,7 +453,8 @@ pub fn modals(app: &mut App, ui: &mut egui::Ui) {
             egui::Modal::new(egui::Id::unique("retime")).show(&ctx, |ui| {
                 let n = app.doc.turn_index(turn).map_or(0, |i| i + 1);
                 ui.heading(format!("Start time of turn {n}"));
-                let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0)).accessible_name("Start time");
+                let r =
+                    ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0)).accessible_name("Start time");
                 if !r.has_focus() && !r.lost_focus() {
                     r.request_focus();
                 }
@@ -476,7 +510,6 @@ pub fn modals(app: &mut App, ui: &mut egui::Ui) {
     }
 }
 
-
 /// The Settings window: playback options, remembered in the config file.
 pub fn settings(app: &mut App, ctx: &egui::Context) {
     let mut open = app.show_settings;
@@ -486,13 +519,23 @@ pub fn settings(app: &mut App, ctx: &egui::Context) {
         egui::Grid::new("settings-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
             ui.label("Skip step");
             let mut skip = s.skip_ms as f64 / 1000.0;
-            if ui.add(egui::DragValue::new(&mut skip).range(0.5..=60.0).speed(0.1).suffix(" s")).accessible_name("Skip step (seconds)").on_hover_text("How far Skip Back / Skip Forward jump").changed() {
+            if ui
+                .add(egui::DragValue::new(&mut skip).range(0.5..=60.0).speed(0.1).suffix(" s"))
+                .accessible_name("Skip step (seconds)")
+                .on_hover_text("How far Skip Back / Skip Forward jump")
+                .changed()
+            {
                 s.skip_ms = (skip * 1000.0).round() as u64;
             }
             ui.end_row();
             ui.label("Rewind on resume");
             let mut rewind = s.rewind_on_resume_ms as f64 / 1000.0;
-            if ui.add(egui::DragValue::new(&mut rewind).range(0.0..=30.0).speed(0.1).suffix(" s")).accessible_name("Rewind on resume (seconds)").on_hover_text("How far playback goes back when it resumes").changed() {
+            if ui
+                .add(egui::DragValue::new(&mut rewind).range(0.0..=30.0).speed(0.1).suffix(" s"))
+                .accessible_name("Rewind on resume (seconds)")
+                .on_hover_text("How far playback goes back when it resumes")
+                .changed()
+            {
                 s.rewind_on_resume_ms = (rewind * 1000.0).round() as u64;
             }
             ui.end_row();

@@ -37,7 +37,14 @@ pub(crate) struct WaveCache {
 }
 
 /// The waveform: per pixel column, a 1-pixel-wide bar from the min to the max of its buckets.
-fn peaks_mesh(p: &crate::audio::Peaks, rect: Rect, mid: f32, amp: f32, color: Color32, x_to_ms: &dyn Fn(f32) -> Ms) -> egui::Mesh {
+fn peaks_mesh(
+    p: &crate::audio::Peaks,
+    rect: Rect,
+    mid: f32,
+    amp: f32,
+    color: Color32,
+    x_to_ms: &dyn Fn(f32) -> Ms,
+) -> egui::Mesh {
     let mut mesh = egui::Mesh::default();
     let w = rect.width().max(1.0) as usize;
     let n = p.min.len();
@@ -95,7 +102,8 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
 
     ui.horizontal(|ui| {
         let zoom_w = 64.0;
-        let (rect, resp) = ui.allocate_exact_size(vec2((ui.available_width() - zoom_w).max(50.0), HEIGHT), Sense::click_and_drag());
+        let (rect, resp) =
+            ui.allocate_exact_size(vec2((ui.available_width() - zoom_w).max(50.0), HEIGHT), Sense::click_and_drag());
         let resp = resp.on_hover_text("Click or drag to seek");
         // The visible window: the whole recording divided by the zoom, centred on the playhead.
         let span = (duration as f64 / app.wave_zoom as f64).max(1000.0);
@@ -112,7 +120,12 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
         // shape, rect, visible window), so a frame that changes none of them costs nothing here.
         let doc = &app.doc;
         if !doc.turns.is_empty() {
-            let key = WaveKey { shape_gen: app.shape_gen, rect: [rect.left(), rect.top(), rect.width(), rect.height()].map(f32::to_bits), t0: t0.to_bits(), span: span.to_bits() };
+            let key = WaveKey {
+                shape_gen: app.shape_gen,
+                rect: [rect.left(), rect.top(), rect.width(), rect.height()].map(f32::to_bits),
+                t0: t0.to_bits(),
+                span: span.to_bits(),
+            };
             let mesh = match &app.wave_cache.bands {
                 Some((k, m)) if *k == key => m.clone(),
                 _ => {
@@ -125,7 +138,11 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
             if let Some(i) = playing_index {
                 let a = ms_to_x(doc.turns[i].start_ms as f64);
                 let b = ms_to_x(doc.effective_end(i) as f64).max(a + 2.0);
-                painter.rect_filled(Rect::from_min_max(pos2(a, rect.top()), pos2(b, rect.bottom() - BAND)), 0.0, ui.visuals().selection.bg_fill.gamma_multiply(0.25));
+                painter.rect_filled(
+                    Rect::from_min_max(pos2(a, rect.top()), pos2(b, rect.bottom() - BAND)),
+                    0.0,
+                    ui.visuals().selection.bg_fill.gamma_multiply(0.25),
+                );
             }
         }
 
@@ -157,17 +174,32 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
             };
             painter.add(egui::Shape::Mesh(mesh));
         } else if ready && progress < 1.0 {
-            painter.text(rect.center(), egui::Align2::CENTER_CENTER, format!("Building the waveform… {:.0}%", progress * 100.0), egui::FontId::proportional(12.0), ui.visuals().weak_text_color());
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                format!("Building the waveform… {:.0}%", progress * 100.0),
+                egui::FontId::proportional(12.0),
+                ui.visuals().weak_text_color(),
+            );
             let pr = Rect::from_min_size(rect.left_top(), vec2(rect.width() * progress, 3.0));
             painter.rect_filled(pr, 0.0, ui.visuals().selection.bg_fill);
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(200));
         } else if !ready {
-            painter.text(rect.center() - vec2(0.0, BAND / 2.0), egui::Align2::CENTER_CENTER, "Turns over time (no recording loaded)", egui::FontId::proportional(12.0), ui.visuals().weak_text_color());
+            painter.text(
+                rect.center() - vec2(0.0, BAND / 2.0),
+                egui::Align2::CENTER_CENTER,
+                "Turns over time (no recording loaded)",
+                egui::FontId::proportional(12.0),
+                ui.visuals().weak_text_color(),
+            );
         }
 
         if ready {
             let x = ms_to_x(position as f64);
-            painter.line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], Stroke::new(2.0, Color32::from_rgb(0xff, 0x40, 0x40)));
+            painter.line_segment(
+                [pos2(x, rect.top()), pos2(x, rect.bottom())],
+                Stroke::new(2.0, Color32::from_rgb(0xff, 0x40, 0x40)),
+            );
         }
 
         if (resp.clicked() || resp.dragged())

@@ -75,14 +75,17 @@ pub(super) fn parse(line: &str) -> Option<Header<'_>> {
     // Cheap pre-filter: most text lines end with punctuation and start with a letter.
     let (&first, &last) = (bytes.first()?, bytes.last()?);
     let ends_in_space = matches!(last, b' ' | b'\t' | 0xA0);
-    if !ends_in_space && !(last.is_ascii_digit() || matches!(last, b']' | b')' | b':' | b'*') || matches!(first, b'*' | b'#')) {
+    if !ends_in_space
+        && !(last.is_ascii_digit() || matches!(last, b']' | b')' | b':' | b'*') || matches!(first, b'*' | b'#'))
+    {
         return None;
     }
     let t = if ends_in_space { trim_ws_end(line) } else { line };
     let tb = t.as_bytes();
     let (&first, &last) = (tb.first()?, tb.last()?);
     let trailing = if ends_in_space { line[t.len()..].chars().count() } else { 0 };
-    let candidate = last.is_ascii_digit() || matches!(last, b']' | b')' | b':') || matches!(first, b'*' | b'#') || trailing >= 2;
+    let candidate =
+        last.is_ascii_digit() || matches!(last, b']' | b')' | b':') || matches!(first, b'*' | b'#') || trailing >= 2;
     if !candidate {
         return None;
     }
@@ -131,13 +134,20 @@ fn parse_colon(body: &str) -> Option<Header<'_>> {
     let (pre, post) = (&body[..ci], &body[ci + 1..]);
     let raw = pre.trim_matches(is_ws);
     let name = clean(raw);
-    if !plausible_name(name, 5) || name.contains([',', '?', '!', ';', '"', '[', '(', ':']) || !name.chars().any(char::is_alphabetic) {
+    if !plausible_name(name, 5)
+        || name.contains([',', '?', '!', ';', '"', '[', '(', ':'])
+        || !name.chars().any(char::is_alphabetic)
+    {
         return None;
     }
     let bold = raw.starts_with("**") && raw.ends_with("**") && raw.len() > 4;
     let post = post.trim_matches(is_ws);
     if post.is_empty() {
-        return bold.then(|| Header { malformed: true, markdown: true, ..Header::new(Kind::BoldColon, Some(name), None) });
+        return bold.then(|| Header {
+            malformed: true,
+            markdown: true,
+            ..Header::new(Kind::BoldColon, Some(name), None)
+        });
     }
     let inner = post.strip_prefix('[').and_then(|p| p.strip_suffix(']')).unwrap_or(post);
     if inner.len() > 16 {
@@ -223,7 +233,10 @@ fn parse_trailing_time(body: &str, heading: bool, trailing: usize, lead_ws: usiz
     let gap_chars = gap.chars().count();
     let nbsp = gap.as_bytes().contains(&0xA0);
     let bold = raw.starts_with("**") && raw.ends_with("**") && raw.len() > 4;
-    let gap_ok = gap_chars >= 2 || nbsp || gap.as_bytes().contains(&b'\t') || (gap_chars == 1 && (trailing >= 2 || bold || heading));
+    let gap_ok = gap_chars >= 2
+        || nbsp
+        || gap.as_bytes().contains(&b'\t')
+        || (gap_chars == 1 && (trailing >= 2 || bold || heading));
     let name = strip_time_prefix(clean(raw));
     if !plausible_name(name, MAX_NAME_WORDS) || (!gap_ok && (gap_chars != 1 || name.contains([',', '.', '•']))) {
         return None;

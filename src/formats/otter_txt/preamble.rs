@@ -120,7 +120,9 @@ pub(super) fn interpret(lines: &[&str], speakers: &[&str], meta: &mut Metadata) 
                     continue;
                 }
                 let lower = para.to_lowercase();
-                if (lower.contains("machine generated") || lower.contains("machine-generated")) && meta.disclaimer.is_none() {
+                if (lower.contains("machine generated") || lower.contains("machine-generated"))
+                    && meta.disclaimer.is_none()
+                {
                     meta.disclaimer = Some(para);
                     continue;
                 }
@@ -141,7 +143,11 @@ pub(super) fn interpret(lines: &[&str], speakers: &[&str], meta: &mut Metadata) 
                 }
                 let speaker_line = one_line && speakers.iter().any(|s| same_name(s, &para));
                 if !has_headings && section == Section::None && !speaker_line {
-                    if seen_list { web_summary.push(para) } else { description.push(para) }
+                    if seen_list {
+                        web_summary.push(para)
+                    } else {
+                        description.push(para)
+                    }
                     continue;
                 }
                 rest.push(para);
@@ -274,7 +280,18 @@ fn date_line(para: &str, follows_title: bool) -> Option<String> {
 fn is_month_name(w: &str) -> bool {
     matches!(
         w,
-        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october"
-            | "november" | "december" | "sept"
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "sept"
     )
 }

@@ -78,7 +78,8 @@ fn no_names_and_empty_name() {
 #[test]
 fn whitespace_variants_nbsp_and_no_final_newline() {
     // No trailing spaces, a tab, a no-break space before the gap, one trailing space; no final LF.
-    let text = "Ann  0:00\nOne.\n\nBob\t0:05 \nTwo.  \n\nCé Lin\u{a0} 0:09\nThree\u{a0}and more.\n\nAnn  0:12  \nlast words";
+    let text =
+        "Ann  0:00\nOne.\n\nBob\t0:05 \nTwo.  \n\nCé Lin\u{a0} 0:09\nThree\u{a0}and more.\n\nAnn  0:12  \nlast words";
     let (d, w) = ok(text);
     assert_eq!(names(&d), ["Ann", "Bob", "Cé Lin", "Ann"]);
     assert_eq!(starts(&d), [0, 5_000, 9_000, 12_000]);

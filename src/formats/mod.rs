@@ -41,8 +41,9 @@ impl fmt::Display for Warning {
 pub enum ReadError {
     #[error("{file}: {reason}")]
     Unusable { file: String, reason: String },
-    #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: std::io::Error },
+    /// The io error is part of the message, not a separate cause, so it is shown once.
+    #[error("{file}: cannot read: {err}")]
+    Io { file: String, err: std::io::Error },
 }
 
 /// The formats Turnfix reads.
@@ -215,7 +216,7 @@ fn parse(bytes: &[u8], format: Format) -> Result<(Transcript, Vec<Warning>), Str
 /// Read a transcript file.
 pub fn read_path(path: &Path, forced: Option<Format>) -> Result<Import, ReadError> {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: path.display().to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|err| ReadError::Io { file: path.display().to_string(), err })?;
     read_bytes(&bytes, &file, forced).map_err(|e| match e {
         // Name the path as the user gave it.
         ReadError::Unusable { reason, .. } => ReadError::Unusable { file: path.display().to_string(), reason },
@@ -256,8 +257,11 @@ mod tests {
     fn empty_and_unusable_files_name_the_file() {
         let e = read_bytes(b"", "empty.txt", None).unwrap_err().to_string();
         assert_eq!(e, "empty.txt: the file is empty");
-        let e = read_path(Path::new("/nonexistent/dir/x.txt"), None).unwrap_err().to_string();
+        let err = read_path(Path::new("/nonexistent/dir/x.txt"), None).unwrap_err();
+        let e = err.to_string();
         assert!(e.starts_with("/nonexistent/dir/x.txt: cannot read"), "{e}");
+        // The io error is in the message once, not repeated as a cause by the CLI's error chain.
+        assert!(std::error::Error::source(&err).is_none());
     }
 
     #[test]

@@ -9,15 +9,16 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum SaveError {
-    #[error("{path}: cannot save: {source}")]
-    Io { path: String, source: std::io::Error },
+    /// The io error is part of the message, not a separate cause, so it is shown once.
+    #[error("{path}: cannot save: {err}")]
+    Io { path: String, err: std::io::Error },
 }
 
 /// Write `bytes` to `path` atomically: a temporary file beside the target is written, fsynced
 /// and renamed over the target, and then the directory is fsynced. A failed save leaves the old
 /// file as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let err = |source| SaveError::Io { path: path.display().to_string(), source };
+    let err = |err| SaveError::Io { path: path.display().to_string(), err };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -56,11 +56,63 @@ pub struct AudioStream {
     /// Stop at this frame (encoder padding), when known.
     end: Option<u64>,
     raw: Vec<f32>,
+    source: Source,
+}
+
+/// A cheap handle for opening more decoders of the same recording (the peaks pass uses two).
+/// MP3: shares the compressed bytes and the frame index (`Arc`), so the file is held in memory
+/// once however many decoders are open. Other formats: the path, opened again.
+#[derive(Clone)]
+pub struct Source(SourceKind);
+
+#[derive(Clone)]
+enum SourceKind {
+    Mp3(Arc<Mp3Shared>, std::path::PathBuf),
+    Path(std::path::PathBuf),
+}
+
+impl Source {
+    /// A new decoder positioned at frame 0.
+    pub fn open(&self) -> Result<AudioStream, AudioError> {
+        match &self.0 {
+            SourceKind::Mp3(sh, path) => {
+                let decoder = symphonia::default::get_codecs()
+                    .make(&sh.params, &DecoderOptions::default())
+                    .map_err(|e| fail(path, format!("unsupported codec {}: {}", sh.info.codec, sym_err(e))))?;
+                let mut s = mp3_stream(sh.clone(), decoder, path);
+                s.seek(0).map_err(|e| fail(path, e))?;
+                Ok(s)
+            }
+            SourceKind::Path(p) => open(p),
+        }
+    }
+}
+
+/// What every decoder of one MP3 file shares.
+struct Mp3Shared {
+    data: Vec<u8>,
+    index: Mp3Index,
+    params: CodecParameters,
+    info: StreamInfo,
+    delay: u64,
+}
+
+fn mp3_stream(shared: Arc<Mp3Shared>, decoder: Box<dyn Decoder>, path: &Path) -> AudioStream {
+    let info = shared.info.clone();
+    let end = info.frames;
+    let source = Source(SourceKind::Mp3(shared.clone(), path.to_path_buf()));
+    let raw = Mp3Raw { shared, next: 0, decoder, sbuf: None };
+    AudioStream { info, inner: Box::new(raw), skip_until: 0, end, raw: Vec::new(), source }
 }
 
 impl AudioStream {
     pub fn info(&self) -> &StreamInfo {
         &self.info
+    }
+
+    /// A handle that opens more decoders of this recording, sharing what can be shared.
+    pub fn source(&self) -> Source {
+        self.source.clone()
     }
 
     /// The next chunk starts exactly at `frame`.
@@ -172,7 +224,8 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
 
     let mut stream = if params.codec == CODEC_TYPE_MP3 {
         drop(reader);
-        let data: Arc<[u8]> = std::fs::read(path).map_err(|e| fail(path, e))?.into();
+        // Read straight into the buffer that playback and the peaks pass share (no second copy).
+        let data = std::fs::read(path).map_err(|e| fail(path, e))?;
         let index = Mp3Index::scan(&data);
         if index.frames.is_empty() {
             return Err(fail(path, "no MPEG audio frames found (corrupt file)"));
@@ -187,8 +240,8 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
             channels: index.channels,
             frames: Some(total),
         };
-        let raw = Mp3Raw { data, index, next: 0, decoder, delay, sbuf: None };
-        AudioStream { info, inner: Box::new(raw), skip_until: 0, end: Some(total), raw: Vec::new() }
+        let shared = Arc::new(Mp3Shared { data, index, params, info, delay });
+        mp3_stream(shared, decoder, path)
     } else {
         let container = if container == "unknown" { "unknown container" } else { container };
         let tb = params.time_base.unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
@@ -255,7 +308,14 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
         };
         let info = StreamInfo { container: container.into(), codec, sample_rate: rate, channels, frames };
         raw.raw_seek(0).map_err(|e| fail(path, e))?;
-        AudioStream { info, inner: Box::new(raw), skip_until: 0, end: length_ts.map(to_frames), raw: Vec::new() }
+        AudioStream {
+            info,
+            inner: Box::new(raw),
+            skip_until: 0,
+            end: length_ts.map(to_frames),
+            raw: Vec::new(),
+            source: Source(SourceKind::Path(path.to_path_buf())),
+        }
     };
     stream.seek(0).map_err(|e| fail(path, e))?;
     Ok(stream)
@@ -293,46 +353,46 @@ fn copy_out(decoded: AudioBufferRef<'_>, sbuf: &mut Option<SampleBuffer<f32>>, o
 }
 
 struct Mp3Raw {
-    data: Arc<[u8]>,
-    index: Mp3Index,
+    shared: Arc<Mp3Shared>,
     next: usize,
     decoder: Box<dyn Decoder>,
-    delay: u64,
     sbuf: Option<SampleBuffer<f32>>,
 }
 
 impl RawDecode for Mp3Raw {
     fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
-        let k = ((frame + self.delay) / self.index.samples_per_frame as u64) as usize;
-        self.next = self.index.preroll_start(k);
+        let sh = &self.shared;
+        let k = ((frame + sh.delay) / sh.index.samples_per_frame as u64) as usize;
+        self.next = sh.index.preroll_start(k);
         self.decoder.reset();
         Ok(())
     }
 
     fn raw_next(&mut self, buf: &mut Vec<f32>) -> Result<Option<i64>, AudioError> {
-        let spf = self.index.samples_per_frame as u64;
-        let Some(&(off, len)) = self.index.frames.get(self.next) else {
+        let sh = &*self.shared;
+        let spf = sh.index.samples_per_frame as u64;
+        let Some(&(off, len)) = sh.index.frames.get(self.next) else {
             return Ok(None);
         };
         let k = self.next as u64;
         self.next += 1;
-        let bytes = &self.data[off as usize..off as usize + len as usize];
+        let bytes = &sh.data[off as usize..off as usize + len as usize];
         let packet = Packet::new_from_slice(0, k * spf, spf, bytes);
         match self.decoder.decode(&packet) {
             Ok(decoded) => {
                 copy_out(decoded, &mut self.sbuf, buf);
                 // Channel count of the decoded data must match the index.
-                let frames = buf.len() / self.index.channels.max(1) as usize;
+                let frames = buf.len() / sh.index.channels.max(1) as usize;
                 if frames as u64 != spf {
-                    buf.resize(spf as usize * self.index.channels as usize, 0.0);
+                    buf.resize(spf as usize * sh.index.channels as usize, 0.0);
                 }
-                Ok(Some((k * spf) as i64 - self.delay as i64))
+                Ok(Some((k * spf) as i64 - sh.delay as i64))
             }
             // Missing bit reservoir after a seek, or a damaged frame: silence in its place.
             Err(SymError::DecodeError(_)) => {
                 buf.clear();
-                buf.resize(spf as usize * self.index.channels as usize, 0.0);
-                Ok(Some((k * spf) as i64 - self.delay as i64))
+                buf.resize(spf as usize * sh.index.channels as usize, 0.0);
+                Ok(Some((k * spf) as i64 - sh.delay as i64))
             }
             Err(e) => Err(AudioError::Decode(sym_err(e))),
         }

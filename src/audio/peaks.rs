@@ -2,7 +2,7 @@
 //! disk keyed by the file's path, size and mtime.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -13,53 +13,237 @@ const MAGIC: &[u8; 8] = b"TFPEAKS1";
 
 /// Decode the whole file once and reduce it to peaks. Returns the peaks and the number of frames
 /// actually decoded (the true length).
-pub fn compute(path: &Path, cancel: &AtomicBool, mut progress: impl FnMut(f32)) -> Result<(Peaks, u64), AudioError> {
-    let mut stream = decode::open(path)?;
-    let info = stream.info().clone();
-    let ch = info.channels.max(1) as usize;
+/// Recordings of a minute or more are decoded in two halves on two threads.
+pub fn compute(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> Result<(Peaks, u64), AudioError> {
+    let stream = decode::open(path)?;
+    let source = stream.source();
+    compute_from(stream, &source, Some(SPLIT_MIN_SECONDS), cancel, progress)
+}
+
+/// [`compute`] on `threads` threads (1, or 2 whatever the length for MP3, WAV and FLAC): for
+/// tests and benches comparing the split pass with the single one.
+pub fn compute_threads(
+    path: &Path,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<(Peaks, u64), AudioError> {
+    let stream = decode::open(path)?;
+    let source = stream.source();
+    compute_from(stream, &source, (threads > 1).then_some(0), cancel, progress)
+}
+
+/// [`compute`] for a recording already open (the MP3 bytes are shared, not read again).
+pub fn compute_source(
+    source: &decode::Source,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<(Peaks, u64), AudioError> {
+    compute_from(source.open()?, source, Some(SPLIT_MIN_SECONDS), cancel, progress)
+}
+
+/// Recordings shorter than this are reduced on one thread.
+const SPLIT_MIN_SECONDS: u64 = 60;
+
+/// The two halves of the file are decoded on two threads: the second half by a decoder seeked to
+/// the first frame of a bucket near the middle (the seek decodes a few frames before it and
+/// drops them, so the MP3 bit reservoir and the MDCT overlap are refilled), the first half up to
+/// that frame. The buckets meet exactly at the split.
+fn compute_from(
+    mut first: decode::AudioStream,
+    source: &decode::Source,
+    split_min_seconds: Option<u64>,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(f32),
+) -> Result<(Peaks, u64), AudioError> {
+    let info = first.info().clone();
     let rate = info.sample_rate.max(1) as u64;
     let per_sec = 1000 / MS_PER_BUCKET as u64;
     let expect = info.frames.unwrap_or(0);
-    let cap = (expect * per_sec / rate + 2) as usize;
-    let mut min = Vec::with_capacity(cap);
-    let mut max = Vec::with_capacity(cap);
-    let mut buf = Vec::new();
-    let mut frames = 0u64;
-    let mut last_report = 0u64;
-    while let Some(start) = stream.next_chunk(&mut buf)? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(AudioError::Cancelled);
-        }
-        let n = (buf.len() / ch) as u64;
-        let mut f = start;
-        let end = start + n;
-        let mut i = 0usize;
-        while f < end {
-            let bucket = (f * per_sec / rate) as usize;
-            // First frame of the next bucket.
-            let next = ((bucket as u64 + 1) * rate).div_ceil(per_sec).min(end);
-            let cnt = ((next - f) as usize) * ch;
-            let (lo, hi) = min_max(&buf[i..i + cnt]);
-            if min.len() <= bucket {
-                min.resize(bucket + 1, 0.0);
-                max.resize(bucket + 1, 0.0);
-                min[bucket] = lo;
-                max[bucket] = hi;
-            } else {
-                min[bucket] = min[bucket].min(lo);
-                max[bucket] = max[bucket].max(hi);
+    let split_bucket = expect / 2 * per_sec / rate;
+    let split = (split_bucket * rate).div_ceil(per_sec);
+    // Only where a seek gives exactly the samples of a decode from the start: MP3 (frame index,
+    // bit-reservoir preroll), WAV, FLAC. After a seek symphonia's AAC decoder differs from the
+    // continuous decode by up to 4e-4 for the rest of the file, so M4A (1.03× decode) stays whole.
+    let exact = matches!(info.container.as_str(), "MP3" | "WAV" | "FLAC");
+    let second = if exact && split_min_seconds.is_some_and(|m| expect >= m * rate) && split > 0 {
+        source.open().and_then(|mut s| s.seek(split).map(|_| s)).ok()
+    } else {
+        None
+    };
+    let Some(mut second) = second else {
+        let done = AtomicU64::new(0);
+        let mut acc = Acc::new(&info, 0);
+        let r = acc.run(&mut first, u64::MAX, cancel, &done, |d| report(&mut progress, d, expect));
+        r?;
+        progress(1.0);
+        let frames = acc.frames;
+        return Ok((acc.into_peaks(), frames));
+    };
+    let stop = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let (a, b) = std::thread::scope(|sc| {
+        let (stop, done, info) = (&stop, &done, &info);
+        let h = std::thread::Builder::new().name("turnfix-peaks2".into()).spawn_scoped(sc, move || {
+            let mut acc = Acc::new(info, split_bucket as usize);
+            let stopped = StopEither(cancel, stop);
+            let r = acc.run(&mut second, u64::MAX, &stopped, done, |_| {});
+            if r.is_err() {
+                stop.store(true, Ordering::Relaxed);
             }
-            i += cnt;
-            f = next;
+            r.map(|_| acc)
+        });
+        let h = match h {
+            Ok(h) => h,
+            Err(e) => return (Err(AudioError::Decode(format!("peaks thread: {e}"))), None),
+        };
+        let mut acc = Acc::new(info, 0);
+        let stopped = StopEither(cancel, stop);
+        let r = acc.run(&mut first, split, &stopped, done, |d| report(&mut progress, d, expect));
+        if r.is_err() {
+            stop.store(true, Ordering::Relaxed);
         }
-        frames = end;
-        if expect > 0 && frames - last_report > rate * 10 {
-            last_report = frames;
-            progress((frames as f32 / expect as f32).min(0.99));
+        while !h.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            report(&mut progress, done.load(Ordering::Relaxed), expect);
+        }
+        let b = h.join().unwrap_or_else(|_| Err(AudioError::Decode("peaks thread panicked".into())));
+        (r.map(|_| acc), Some(b))
+    });
+    let mut a = a?;
+    let b = b.expect("second half ran")?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(AudioError::Cancelled);
+    }
+    if a.frames < split {
+        // Shorter than the container claimed: the first half is the whole recording.
+        progress(1.0);
+        let frames = a.frames;
+        return Ok((a.into_peaks(), frames));
+    }
+    // First half: buckets [0, split_bucket); second half from split_bucket.
+    a.min.truncate(split_bucket as usize);
+    a.max.truncate(split_bucket as usize);
+    a.min.resize(split_bucket as usize, 0.0);
+    a.max.resize(split_bucket as usize, 0.0);
+    a.min.extend_from_slice(&b.min);
+    a.max.extend_from_slice(&b.max);
+    let frames = b.frames.max(a.frames);
+    progress(1.0);
+    Ok((Peaks { ms_per_bucket: MS_PER_BUCKET, min: a.min, max: a.max }, frames))
+}
+
+fn report(progress: &mut impl FnMut(f32), done: u64, expect: u64) {
+    if expect > 0 {
+        progress((done as f32 / expect as f32).min(0.99));
+    }
+}
+
+/// Either flag set.
+struct StopEither<'a>(&'a AtomicBool, &'a AtomicBool);
+
+trait Stop {
+    fn stopped(&self) -> bool;
+}
+impl Stop for AtomicBool {
+    fn stopped(&self) -> bool {
+        self.load(Ordering::Relaxed)
+    }
+}
+impl Stop for StopEither<'_> {
+    fn stopped(&self) -> bool {
+        self.0.load(Ordering::Relaxed) || self.1.load(Ordering::Relaxed)
+    }
+}
+
+/// Min/max buckets of one stretch of the recording; bucket `base + i` is stored at `i`.
+struct Acc {
+    ch: usize,
+    rate: u64,
+    base: usize,
+    min: Vec<f32>,
+    max: Vec<f32>,
+    /// End of the last decoded chunk (recording frame).
+    frames: u64,
+}
+
+impl Acc {
+    fn new(info: &decode::StreamInfo, base: usize) -> Acc {
+        let rate = info.sample_rate.max(1) as u64;
+        let per_sec = 1000 / MS_PER_BUCKET as u64;
+        let cap = (info.frames.unwrap_or(0) * per_sec / rate + 2).saturating_sub(base as u64) as usize;
+        Acc {
+            ch: info.channels.max(1) as usize,
+            rate,
+            base,
+            min: Vec::with_capacity(cap),
+            max: Vec::with_capacity(cap),
+            frames: 0,
         }
     }
-    progress(1.0);
-    Ok((Peaks { ms_per_bucket: MS_PER_BUCKET, min, max }, frames))
+
+    fn into_peaks(self) -> Peaks {
+        Peaks { ms_per_bucket: MS_PER_BUCKET, min: self.min, max: self.max }
+    }
+
+    /// Decode `stream` up to frame `until` (or its end); adds the frames decoded to `done`
+    /// and calls `tick` with its total about every 10 s of audio.
+    fn run(
+        &mut self,
+        stream: &mut decode::AudioStream,
+        until: u64,
+        cancel: &impl Stop,
+        done: &AtomicU64,
+        mut tick: impl FnMut(u64),
+    ) -> Result<(), AudioError> {
+        let (ch, rate) = (self.ch, self.rate);
+        let per_sec = 1000 / MS_PER_BUCKET as u64;
+        let mut buf = Vec::new();
+        let mut since = 0u64;
+        while let Some(start) = stream.next_chunk(&mut buf)? {
+            if cancel.stopped() {
+                return Err(AudioError::Cancelled);
+            }
+            if start >= until {
+                break;
+            }
+            let n = (buf.len() / ch) as u64;
+            let end = (start + n).min(until);
+            let mut f = start;
+            let mut i = 0usize;
+            while f < end {
+                let bucket = (f * per_sec / rate) as usize;
+                // First frame of the next bucket.
+                let next = ((bucket as u64 + 1) * rate).div_ceil(per_sec).min(end);
+                let cnt = ((next - f) as usize) * ch;
+                let (lo, hi) = min_max(&buf[i..i + cnt]);
+                let b = bucket - self.base;
+                if self.min.len() <= b {
+                    self.min.resize(b + 1, 0.0);
+                    self.max.resize(b + 1, 0.0);
+                    self.min[b] = lo;
+                    self.max[b] = hi;
+                } else {
+                    self.min[b] = self.min[b].min(lo);
+                    self.max[b] = self.max[b].max(hi);
+                }
+                i += cnt;
+                f = next;
+            }
+            since += end - start;
+            self.frames = end;
+            if since > rate * 10 {
+                let total = done.fetch_add(since, Ordering::Relaxed) + since;
+                since = 0;
+                tick(total);
+            }
+            if end >= until {
+                break;
+            }
+        }
+        done.fetch_add(since, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 /// Smallest and largest sample (NaN ignored). Eight lanes of compare-and-select, which the

@@ -363,6 +363,7 @@ impl Worker {
             }
         };
         let info = stream.info().clone();
+        let source = stream.source();
         let pipe = Arc::new(Pipe::new(info.sample_rate, info.channels, RING_POW2));
         pipe.volume.store(self.volume.to_bits(), Ordering::Relaxed);
         *self.shared.pipe.lock().unwrap() = Some(pipe.clone());
@@ -390,10 +391,10 @@ impl Worker {
             s.status = LoadStatus::Ready;
             s.duration_ms = info.duration_ms();
         });
-        self.spawn_peaks(path, pipe);
+        self.spawn_peaks(path, source, pipe);
     }
 
-    fn spawn_peaks(&self, path: PathBuf, pipe: Arc<Pipe>) {
+    fn spawn_peaks(&self, path: PathBuf, source: decode::Source, pipe: Arc<Pipe>) {
         let shared = self.shared.clone();
         let cancel = self.peaks_cancel.clone();
         let repaint = self.repaint.clone();
@@ -403,7 +404,7 @@ impl Worker {
                 Some(r) => Ok(r),
                 None => {
                     let mut last = Instant::now();
-                    let r = peaks::compute(&path, &cancel, |p| {
+                    let r = peaks::compute_source(&source, &cancel, |p| {
                         shared.peaks.lock().unwrap().1 = p;
                         if last.elapsed() > Duration::from_millis(100) {
                             last = Instant::now();

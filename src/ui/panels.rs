@@ -389,6 +389,45 @@ fn help(ui: &mut egui::Ui) {
     });
 }
 
+/// A modal asking for one line of text, with an error from the last try. Some(true) when the
+/// user confirms (button or Enter), Some(false) on Cancel, None while it stays open.
+#[allow(clippy::too_many_arguments)]
+fn text_prompt(
+    ctx: &egui::Context,
+    id: &str,
+    heading: &str,
+    hint: Option<&str>,
+    field: &str,
+    ok: &str,
+    text: &mut String,
+    error: &Option<String>,
+) -> Option<bool> {
+    let mut done = None;
+    egui::Modal::new(egui::Id::new(("text_prompt", id))).show(ctx, |ui| {
+        ui.heading(heading);
+        if let Some(h) = hint {
+            ui.label(h);
+        }
+        let r = ui.add(egui::TextEdit::singleline(text).desired_width(200.0)).accessible_name(field);
+        if !r.has_focus() && !r.lost_focus() {
+            r.request_focus();
+        }
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if let Some(e) = error {
+            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+        }
+        ui.horizontal(|ui| {
+            if ui.button(ok).clicked() || enter {
+                done = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                done = Some(false);
+            }
+        });
+    });
+    done
+}
+
 pub fn modals(app: &mut App, ui: &mut egui::Ui) {
     let Some(modal) = app.modal.clone() else { return };
     let ctx = ui.ctx().clone();
@@ -416,29 +455,8 @@ pub fn modals(app: &mut App, ui: &mut egui::Ui) {
             }
         }
         Modal::GoTo { mut text, error } => {
-            let mut done = None;
-            egui::Modal::new(egui::Id::unique("goto")).show(&ctx, |ui| {
-                ui.heading("Go to");
-                ui.label("A time (1:02:03) or a turn number (12 or #12)");
-                let r = ui
-                    .add(egui::TextEdit::singleline(&mut text).desired_width(200.0))
-                    .accessible_name("Time or turn number");
-                if !r.has_focus() && !r.lost_focus() {
-                    r.request_focus();
-                }
-                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if let Some(e) = &error {
-                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-                }
-                ui.horizontal(|ui| {
-                    if ui.button("Go").clicked() || enter {
-                        done = Some(true);
-                    }
-                    if ui.button("Cancel").clicked() {
-                        done = Some(false);
-                    }
-                });
-            });
+            let hint = "A time (1:02:03) or a turn number (12 or #12)";
+            let done = text_prompt(&ctx, "goto", "Go to", Some(hint), "Time or turn number", "Go", &mut text, &error);
             app.modal = match done {
                 Some(true) => match app.go_to(&text) {
                     Ok(()) => None,
@@ -449,28 +467,9 @@ pub fn modals(app: &mut App, ui: &mut egui::Ui) {
             };
         }
         Modal::Retime { turn, mut text, error } => {
-            let mut done = None;
-            egui::Modal::new(egui::Id::unique("retime")).show(&ctx, |ui| {
-                let n = app.doc.turn_index(turn).map_or(0, |i| i + 1);
-                ui.heading(format!("Start time of turn {n}"));
-                let r =
-                    ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0)).accessible_name("Start time");
-                if !r.has_focus() && !r.lost_focus() {
-                    r.request_focus();
-                }
-                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if let Some(e) = &error {
-                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-                }
-                ui.horizontal(|ui| {
-                    if ui.button("Set").clicked() || enter {
-                        done = Some(true);
-                    }
-                    if ui.button("Cancel").clicked() {
-                        done = Some(false);
-                    }
-                });
-            });
+            let n = app.doc.turn_index(turn).map_or(0, |i| i + 1);
+            let heading = format!("Start time of turn {n}");
+            let done = text_prompt(&ctx, "retime", &heading, None, "Start time", "Set", &mut text, &error);
             app.modal = match done {
                 Some(true) => match app.retime(turn, &text) {
                     Ok(()) => None,

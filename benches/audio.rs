@@ -20,15 +20,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use turnfix::audio::probe::{timed_seek, wait_ready};
 use turnfix::audio::{Player, SourceTap, decode, peaks};
 
+#[path = "../tests/common/shared.rs"]
+mod shared;
+
 fn seed(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/seed-panel").join(name);
-    let p = if p.exists() { p } else { PathBuf::from("/work/shared/fixtures/seed-panel").join(name) };
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("{name} not found in ../shared/fixtures/seed-panel: skipping its benchmarks");
-        None
-    }
+    shared::shared(&format!("fixtures/seed-panel/{name}"))
 }
 
 /// The 60-minute stereo 44.1 kHz 128 kbps MP3, made from the seed recording by ffmpeg once and

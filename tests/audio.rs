@@ -32,15 +32,11 @@ fn have_ffmpeg() -> bool {
     ok
 }
 
+#[path = "common/shared.rs"]
+mod shared;
+
 fn seed(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/seed-panel").join(name);
-    let p = if p.exists() { p } else { PathBuf::from("/work/shared/fixtures/seed-panel").join(name) };
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("{name} not found in ../shared/fixtures/seed-panel: skipping this test");
-        None
-    }
+    shared::shared(&format!("fixtures/seed-panel/{name}"))
 }
 
 /// Stereo test signal: rising chirp left, falling chirp right, with a slow amplitude wobble, so

@@ -15,14 +15,11 @@
 use std::path::{Path, PathBuf};
 use turnfix::formats::{Format, read_path};
 
+#[path = "common/shared.rs"]
+mod common;
+
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
+    common::shared("")
 }
 
 struct Expect {

@@ -878,9 +878,11 @@ fn preview_is_the_first_lines_of_the_export() {
 // The seed panel, in every format
 // ---------------------------------------------------------------------------------------------
 
+#[path = "common/shared.rs"]
+mod common;
+
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    p.is_dir().then_some(p)
+    common::shared("")
 }
 
 /// A small SubRip reader for the synthetic fixture, used while the real SRT reader is not

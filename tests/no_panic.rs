@@ -6,6 +6,9 @@
 //!
 //! The deeper, open-ended search is the cargo-fuzz crate in `fuzz/`.
 
+#[path = "common/shared.rs"]
+mod common;
+
 use proptest::prelude::*;
 use std::io::{Cursor, Write};
 use turnfix::formats::{Format, read_bytes};
@@ -281,12 +284,8 @@ fn the_unmutated_samples_read() {
 
 #[test]
 fn truncated_real_docx_never_panics() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/fccps-2025-10-07-board-announcement_otter_ai.docx");
-    let Ok(bytes) = std::fs::read(&path) else {
-        println!("skipping: {} is not available", path.display());
-        return;
-    };
+    let Some(path) = common::shared("corpus/fccps-2025-10-07-board-announcement_otter_ai.docx") else { return };
+    let Ok(bytes) = std::fs::read(&path) else { panic!("{} cannot be read", path.display()) };
     let n = bytes.len();
     for cut in [0, 1, 4, 22, 100, n / 3, n / 2, n - 22, n - 1] {
         check(&bytes[..cut], Some(Format::Docx));

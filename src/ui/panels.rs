@@ -403,7 +403,7 @@ fn text_prompt(
     error: &Option<String>,
 ) -> Option<bool> {
     let mut done = None;
-    egui::Modal::new(egui::Id::new(("text_prompt", id))).show(ctx, |ui| {
+    egui::Modal::new(egui::Id::unique(("text_prompt", id))).show(ctx, |ui| {
         ui.heading(heading);
         if let Some(h) = hint {
             ui.label(h);

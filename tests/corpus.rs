@@ -9,6 +9,7 @@
 //! * speakers: the distinct labels among those header lines (`sed` away the time, `sort | uniq -c`),
 //!   exact spelling (case variants are distinct labels);
 //! * first/last start: the first and last header's time, converted by hand to milliseconds.
+//!
 //! DOCX files were checked by unzipping `word/document.xml` and listing the paragraphs that end
 //! with a time; the SRT by listing cue numbers, start times and `Name:` prefixes.
 

@@ -122,6 +122,32 @@ fn alt_digit_sets_the_focused_turns_speaker() {
 }
 
 #[test]
+fn alt_digit_consumes_the_text_x11_sends_with_it() {
+    let mut f = open(&sample());
+    let h = &mut f.harness;
+    let id = h.state().document().turns[3].id;
+    let text = h.state().document().turns[3].text.clone();
+    h.state_mut().focus_turn(id, Some(text.chars().count()));
+    h.run();
+    // X11 sends the key and the text it types in one frame; egui consumes only the key for the
+    // shortcut, so the text would reach the focused field.
+    let alt =
+        |key| egui::Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers: Modifiers::ALT };
+    for (key, typed) in [(Key::Num5, "5"), (Key::Num3, "3"), (Key::Equals, "=")] {
+        h.input_mut().events.extend([alt(key), egui::Event::Text(typed.into())]);
+        h.run();
+    }
+    let d = h.state().document();
+    assert_eq!(d.turns[3].text, text, "the shortcut's text did not reach the turn");
+    assert_eq!(names(d)[3], "Cy", "Alt+3 (there is no fifth speaker) gave the turn Cy");
+    assert_eq!(h.state().history().undo_len(), 1, "one step: the speaker change");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(names(h.state().document())[3], "Ann", "one undo restores the speaker");
+    assert_eq!(h.state().document().turns[3].text, text);
+}
+
+#[test]
 fn rename_merge_and_add_speakers() {
     let mut f = open(&sample());
     let h = &mut f.harness;
@@ -185,7 +211,7 @@ fn split_and_merge_turns() {
     assert_eq!(d.turns[1].split_from, Some(first));
     assert!(d.turns[1].start_ms > 0 && d.turns[1].start_ms < 5_000);
     // The new turn has the focus: merge it back into the previous one.
-    assert_eq!(h.get_by_label("Turn 2 text").is_focused(), true);
+    assert!(h.get_by_label("Turn 2 text").is_focused());
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
     h.run();
     let d = h.state().document();
@@ -561,23 +587,23 @@ fn idle_frames_request_no_repaint() {
 fn settings_change_and_persist() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("config/recent.json");
-    let options = AppOptions { recent_file: Some(cfg.clone()), ..AppOptions::headless() };
+    let options = AppOptions { config_file: Some(cfg.clone()), ..AppOptions::headless() };
     let app = App::new(&egui::Context::default(), options.clone());
-    assert_eq!(app.options().skip_ms, 5_000);
+    assert_eq!(app.settings().skip_ms, 5_000);
     let mut h = harness_for(app);
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::Comma);
     h.run();
     h.get_by_label("Pause playback while typing").click();
     h.run();
-    assert!(h.state().options().pause_while_typing);
+    assert!(h.state().settings().pause_while_typing);
     h.get_by_label("Skip step (seconds)").focus();
     h.run();
     for _ in 0..10 {
         h.key_press(Key::ArrowUp);
         h.run();
     }
-    let skip = h.state().options().skip_ms;
+    let skip = h.state().settings().skip_ms;
     assert!(skip > 5_000, "the skip step went up: {skip}");
     h.get_by_label("Rewind on resume (seconds)").focus();
     h.run();
@@ -585,13 +611,13 @@ fn settings_change_and_persist() {
         h.key_press(Key::ArrowDown);
         h.run();
     }
-    let rewind = h.state().options().rewind_on_resume_ms;
+    let rewind = h.state().settings().rewind_on_resume_ms;
     assert!(rewind < 1_000, "the rewind went down: {rewind}");
     // A new session reads them back from the config file.
     let again = App::new(&egui::Context::default(), options);
-    assert!(again.options().pause_while_typing);
-    assert_eq!(again.options().skip_ms, skip);
-    assert_eq!(again.options().rewind_on_resume_ms, rewind);
+    assert!(again.settings().pause_while_typing);
+    assert_eq!(again.settings().skip_ms, skip);
+    assert_eq!(again.settings().rewind_on_resume_ms, rewind);
 }
 
 #[test]
@@ -600,7 +626,7 @@ fn export_to_srt_through_the_dialog() {
     let cfg = dir.path().join("config/recent.json");
     let path = dir.path().join("talk.json");
     turnfix::session::save_json(&sample(), &path).unwrap();
-    let options = AppOptions { recent_file: Some(cfg.clone()), ..AppOptions::headless() };
+    let options = AppOptions { config_file: Some(cfg.clone()), ..AppOptions::headless() };
     let mut app = App::new(&egui::Context::default(), options.clone());
     app.open_sync(&path).unwrap();
     let mut h = harness_for(app);

@@ -1,46 +1,15 @@
-//! The export dialog's state and its work: pick a format and options, preview the first lines,
-//! choose a path, confirm an overwrite, write on a worker. The last format and options are
-//! remembered in the config file.
+//! The export dialog's work: open it with the last format and options, propose a path, follow a
+//! format change, check the path and ask before replacing a file, write on a task. The last
+//! format and options are remembered in the config.
 
-use super::{App, Job, Modal, Pick, recent::ExportPrefs};
-use crate::export::{self, ExportFormat, ExportOptions};
-use std::path::PathBuf;
-
-/// Lines shown in the preview.
-pub const PREVIEW_LINES: usize = 12;
-
-/// The open export dialog.
-#[derive(Clone, Debug)]
-pub struct ExportDialog {
-    pub format: ExportFormat,
-    pub options: ExportOptions,
-    /// Where to write (typed, or chosen with the file dialog).
-    pub path: String,
-    /// The file exists and the user has been asked whether to replace it.
-    pub confirm_overwrite: bool,
-    pub error: Option<String>,
-    /// The preview and what it was made from (format, options, document revision).
-    pub(crate) preview: Option<((ExportFormat, ExportOptions, u64), String)>,
-}
-
-impl ExportDialog {
-    /// The preview last shown.
-    pub fn preview_text(&self) -> Option<&str> {
-        self.preview.as_ref().map(|p| p.1.as_str())
-    }
-}
+use super::App;
+use super::tasks::{Done, Pick, TaskKind};
+use crate::export::{self, ExportError, ExportFormat, ExportOptions};
+use crate::session::config::ExportPrefs;
+use crate::ui::{ExportDialog, Level, Modal};
+use std::path::{Path, PathBuf};
 
 impl App {
-    /// The export dialog, when open.
-    pub fn export_dialog(&self) -> Option<&ExportDialog> {
-        self.export.as_ref()
-    }
-
-    /// The export dialog, to change its fields (tests).
-    pub fn export_dialog_mut(&mut self) -> Option<&mut ExportDialog> {
-        self.export.as_mut()
-    }
-
     /// The path proposed for `fmt`: beside the opened file, named after it.
     pub(crate) fn default_export_path(&self, fmt: ExportFormat) -> PathBuf {
         let Some(f) = &self.file else { return PathBuf::from(format!("transcript.{}", fmt.extension())) };
@@ -63,26 +32,19 @@ impl App {
 
     /// Open the dialog, with the last format and options used (or `format`, for the report).
     pub(crate) fn open_export(&mut self, format: Option<ExportFormat>) {
-        let prefs = self.recent.export.clone().unwrap_or_default();
+        let prefs = self.config.export.clone();
         let format = format.unwrap_or(prefs.format);
         let path = self.default_export_path(format).display().to_string();
-        self.export = Some(ExportDialog {
-            format,
-            options: prefs.options,
-            path,
-            confirm_overwrite: false,
-            error: None,
-            preview: None,
-        });
-        self.modal = Some(Modal::Export);
+        self.view.export = Some(ExportDialog::new(format, prefs.options, path));
+        self.view.modal = Some(Modal::Export);
     }
 
     /// Change the format; a path that was the proposed one follows the new format.
     pub(crate) fn set_export_format(&mut self, format: ExportFormat) {
-        let Some(d) = &self.export else { return };
-        let was_default = std::path::Path::new(&d.path) == self.default_export_path(d.format);
+        let Some(d) = &self.view.export else { return };
+        let was_default = Path::new(&d.path) == self.default_export_path(d.format);
         let new_default = self.default_export_path(format).display().to_string();
-        let d = self.export.as_mut().expect("checked");
+        let d = self.view.export.as_mut().expect("checked");
         if d.format != format {
             d.format = format;
             d.confirm_overwrite = false;
@@ -94,77 +56,53 @@ impl App {
         }
     }
 
-    /// The preview of the dialog's choice, computed when it changes.
-    pub(crate) fn export_preview(&mut self) -> String {
-        let rev = self.history.revision();
-        let Some(d) = &mut self.export else { return String::new() };
-        let key = (d.format, d.options.clone(), rev);
-        match &d.preview {
-            Some((k, text)) if *k == key => text.clone(),
-            _ => {
-                let text = export::preview(&self.doc, d.format, &d.options, PREVIEW_LINES);
-                d.preview = Some((key, text.clone()));
-                text
-            }
-        }
-    }
-
-    /// Ask for the path with the native dialog (on a worker).
+    /// Ask for the path with the native dialog.
     pub(crate) fn browse_export(&mut self) {
-        let Some(d) = &self.export else { return };
+        let Some(d) = &self.view.export else { return };
         let (fmt, p) = (d.format, PathBuf::from(d.path.trim()));
         self.pick(Pick::Export(fmt), Some(p));
     }
 
-    /// The Export button: confirm an overwrite, then write on a worker.
-    pub fn export_now(&mut self) {
-        let Some(d) = &mut self.export else { return };
-        let path = PathBuf::from(d.path.trim());
-        if d.path.trim().is_empty() || path.file_name().is_none() {
-            d.error = Some("Choose a file to export to.".into());
+    /// The Export button: check the path, ask before replacing a file, then write on a task.
+    pub(crate) fn export_to(&mut self, format: ExportFormat, options: ExportOptions, path: PathBuf, replace: bool) {
+        if path.as_os_str().is_empty() || path.file_name().is_none() {
+            self.notify(Level::Error, "Choose a file to export to.");
             return;
         }
         if path.is_dir() {
-            d.error = Some(format!("{} is a folder; choose a file name.", path.display()));
+            self.notify(Level::Error, format!("{} is a folder; choose a file name.", path.display()));
             return;
         }
-        if path.exists() && !d.confirm_overwrite {
-            d.confirm_overwrite = true;
-            d.error = None;
+        if path.exists() && !replace {
+            if let Some(d) = &mut self.view.export {
+                d.confirm_overwrite = true;
+            }
             return;
         }
-        d.confirm_overwrite = false;
-        d.error = None;
-        let (format, options) = (d.format, d.options.clone());
-        self.recent.set_export(ExportPrefs { format, options: options.clone() });
+        if let Some(d) = &mut self.view.export {
+            d.confirm_overwrite = false;
+        }
+        self.config.set_export(ExportPrefs { format, options: options.clone() });
         let doc = self.doc.clone();
-        let tx = self.jobs_tx.clone();
-        let ctx = self.ctx.clone();
-        self.busy = Some(format!("Exporting {}…", path.display()));
-        self.jobs_pending += 1;
-        std::thread::spawn(move || {
+        let name = format!("Exporting {}…", path.display());
+        self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
             let result = export::export(&doc, format, &options)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(|e| e.to_string()));
-            let _ = tx.send(Job::Exported { path, result });
-            ctx.request_repaint();
+                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportError::from));
+            Done::Exported { path, result }
         });
     }
 
-    /// A finished export: close the dialog, or show why it failed.
-    pub(crate) fn finish_export(&mut self, path: PathBuf, result: Result<(), String>) {
+    /// A finished export: close the dialog, or say why it failed (the dialog stays open).
+    pub(crate) fn finish_export(&mut self, path: PathBuf, result: Result<(), ExportError>) {
         match result {
             Ok(()) => {
-                self.status = Some(format!("Exported {}", path.display()));
-                if self.modal == Some(Modal::Export) {
-                    self.modal = None;
+                self.notify(Level::Info, format!("Exported {}", path.display()));
+                if self.view.modal == Some(Modal::Export) {
+                    self.view.modal = None;
                 }
-                self.export = None;
+                self.view.export = None;
             }
-            Err(e) => match &mut self.export {
-                Some(d) => d.error = Some(format!("The export was not written: {e}")),
-                None => self.modal = Some(Modal::Message(format!("The export was not written.\n\n{e}"))),
-            },
+            Err(e) => self.notify(Level::Error, format!("The export was not written: {e}")),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! - [`peaks`]: the cached waveform overview. [`probe`]: measurements for `turnfix probe`.
 
 pub mod decode;
+pub mod extensions;
 mod mp3;
 pub mod peaks;
 pub mod probe;

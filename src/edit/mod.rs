@@ -7,7 +7,7 @@
 
 mod history;
 
-pub use history::{History, HistoryEntry};
+pub use history::{Change, History, HistoryEntry};
 
 use crate::model::{Color, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
 use thiserror::Error;

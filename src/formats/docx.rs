@@ -10,7 +10,7 @@
 //! Warnings carry 1-based paragraph numbers (every `w:p` of `word/document.xml`, empty ones
 //! included, in document order).
 
-use super::Warning;
+use super::{ParseError, Warning};
 use crate::model::{Ms, Transcript, TranscriptBuilder, parse_clock};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
@@ -22,10 +22,10 @@ const MAX_DOCUMENT_XML: u64 = 200 * 1024 * 1024;
 /// Largest header/footer part we look at for otter's branding line.
 const MAX_FOOTER_XML: u64 = 4 * 1024 * 1024;
 
-pub fn read(bytes: &[u8]) -> Result<(Transcript, Vec<Warning>), String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a DOCX file: {e}"))?;
+pub fn read(bytes: &[u8]) -> Result<(Transcript, Vec<Warning>), ParseError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ParseError::NotDocx(e.to_string()))?;
     let xml = read_part(&mut archive, "word/document.xml", MAX_DOCUMENT_XML)?
-        .ok_or_else(|| "not a DOCX file: it has no word/document.xml".to_string())?;
+        .ok_or_else(|| ParseError::NotDocx("it has no word/document.xml".into()))?;
     let mut warnings = Vec::new();
     let paras = parse_paragraphs(&xml, &mut warnings);
     let branding = footer_branding(&mut archive);
@@ -39,23 +39,22 @@ fn read_part<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     name: &str,
     cap: u64,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, ParseError> {
     let file = match archive.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(format!("not a DOCX file: cannot open {name}: {e}")),
+        Err(e) => return Err(ParseError::NotDocx(format!("cannot open {name}: {e}"))),
     };
+    let too_large = |size: String| ParseError::TooLarge { part: name.to_string(), size, limit_mb: cap >> 20 };
     if file.size() > cap {
-        return Err(format!(
-            "{name} is too large ({} MB decompressed, the limit is {} MB)",
-            file.size() >> 20,
-            cap >> 20
-        ));
+        return Err(too_large(format!("{} MB decompressed", file.size() >> 20)));
     }
     let mut buf = Vec::new();
-    file.take(cap + 1).read_to_end(&mut buf).map_err(|e| format!("not a DOCX file: cannot decompress {name}: {e}"))?;
+    file.take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| ParseError::NotDocx(format!("cannot decompress {name}: {e}")))?;
     if buf.len() as u64 > cap {
-        return Err(format!("{name} is too large (over {} MB decompressed)", cap >> 20));
+        return Err(too_large(format!("over {} MB decompressed", cap >> 20)));
     }
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }
@@ -328,7 +327,7 @@ struct Pending {
     parts: Vec<String>,
 }
 
-fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warning>) -> Result<Transcript, String> {
+fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warning>) -> Result<Transcript, ParseError> {
     // Where the transcript begins: after the TRANSCRIPT heading, else at the first named header.
     let heading_at = paras.iter().position(|p| {
         let t = p.text();
@@ -338,9 +337,9 @@ fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warnin
     });
     let body_start = match heading_at {
         Some(i) => i + 1,
-        None => paras.iter().position(|p| matches!(header(p), Some((Some(_), _)))).ok_or_else(|| {
-            "no otter transcript found in the DOCX (no TRANSCRIPT heading and no speaker lines)".to_string()
-        })?,
+        None => paras.iter().position(|p| matches!(header(p), Some((Some(_), _)))).ok_or(ParseError::NoTurns(
+            "no otter transcript found in the DOCX (no TRANSCRIPT heading and no speaker lines)",
+        ))?,
     };
     let head_end = heading_at.unwrap_or(body_start);
 
@@ -440,7 +439,7 @@ fn interpret(paras: &[Para], branding: Option<String>, warnings: &mut Vec<Warnin
     flush(&mut b, &mut pending);
 
     if b.is_empty() {
-        return Err("no speaker segments were found in the DOCX".into());
+        return Err(ParseError::NoTurns("no speaker segments were found in the DOCX"));
     }
     let m = b.metadata_mut();
     m.title = title;
@@ -622,9 +621,9 @@ mod tests {
 
     #[test]
     fn not_a_docx_is_a_clear_error() {
-        let e = read(b"PK\x03\x04 definitely not a zip").unwrap_err();
+        let e = read(b"PK\x03\x04 definitely not a zip").unwrap_err().to_string();
         assert!(e.starts_with("not a DOCX file"), "{e}");
-        let e = read(b"hello").unwrap_err();
+        let e = read(b"hello").unwrap_err().to_string();
         assert!(e.starts_with("not a DOCX file"), "{e}");
         // A zip without word/document.xml.
         let mut buf = Cursor::new(Vec::new());
@@ -634,14 +633,15 @@ mod tests {
             z.write_all(b"hi").unwrap();
             z.finish().unwrap();
         }
-        let e = read(&buf.into_inner()).unwrap_err();
+        let e = read(&buf.into_inner()).unwrap_err().to_string();
         assert!(e.contains("word/document.xml"), "{e}");
         // A docx with no transcript in it.
         let e = read(&zip_docx(&format!(
             "<w:document {W}><w:body>{}</w:body></w:document>",
             para(None, &[("Just a letter.", false, None)])
         )))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("no otter transcript"), "{e}");
     }
 
@@ -667,7 +667,7 @@ mod tests {
             }
             z.finish().unwrap();
         }
-        let e = read(&buf.into_inner()).unwrap_err();
+        let e = read(&buf.into_inner()).unwrap_err().to_string();
         assert!(e.contains("too large"), "{e}");
     }
 

@@ -1,6 +1,6 @@
 //! Turnfix's own corrected-JSON format (see docs/json-format.md and docs/turnfix.schema.json).
 
-use super::{ReadError, Warning};
+use super::{ParseError, ReadError, Warning};
 use crate::model::{Aside, AudioLink, Extra, Metadata, Source, Speaker, Transcript, Turn};
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +79,7 @@ pub fn to_string(doc: &Transcript) -> String {
 
 /// Parse a Turnfix JSON document. `file` names the file in error messages.
 pub fn from_str(text: &str, file: &str) -> Result<(Transcript, Vec<Warning>), ReadError> {
-    let unusable = |reason: String| ReadError::Unusable { file: file.to_string(), reason };
+    let unusable = |reason: ParseError| ReadError::Unusable { file: file.to_string(), reason };
     let parsed: Result<FileOwned, _> = serde_json::from_str(text);
     let f = match parsed {
         Ok(f) => f,
@@ -87,25 +87,26 @@ pub fn from_str(text: &str, file: &str) -> Result<(Transcript, Vec<Warning>), Re
             // Say something more useful than a serde error when the header explains it.
             if let Ok(h) = serde_json::from_str::<Header>(text) {
                 if h.format.as_deref() != Some(FORMAT_TAG) {
-                    return Err(unusable(format!("not a Turnfix document (\"format\" is {:?})", h.format)));
+                    return Err(unusable(ParseError::NotTurnfix(format!("{:?}", h.format))));
                 }
                 if let Some(v) = h.version.as_ref().and_then(|v| v.as_u64())
                     && v > VERSION
                 {
-                    return Err(newer(file, v));
+                    return Err(unusable(ParseError::NewerVersion(v)));
                 }
             }
-            return Err(unusable(format!("invalid Turnfix JSON at line {}, column {}: {e}", e.line(), e.column())));
+            let (line, column) = (e.line(), e.column());
+            return Err(unusable(ParseError::InvalidJson { line, column, message: e.to_string() }));
         }
     };
     if f.format != FORMAT_TAG {
-        return Err(unusable(format!("not a Turnfix document (\"format\" is {:?})", f.format)));
+        return Err(unusable(ParseError::NotTurnfix(format!("{:?}", f.format))));
     }
     if f.version > VERSION {
-        return Err(newer(file, f.version));
+        return Err(unusable(ParseError::NewerVersion(f.version)));
     }
     if f.version == 0 {
-        return Err(unusable("version 0 is not a Turnfix version".into()));
+        return Err(unusable(ParseError::VersionZero));
     }
     let doc = Transcript {
         metadata: f.metadata,
@@ -118,18 +119,9 @@ pub fn from_str(text: &str, file: &str) -> Result<(Transcript, Vec<Warning>), Re
     };
     let warnings = validate(&doc);
     if let Some(w) = warnings.iter().find(|w| w.message.starts_with("fatal:")) {
-        return Err(unusable(w.message.trim_start_matches("fatal: ").to_string()));
+        return Err(unusable(ParseError::Inconsistent(w.message.trim_start_matches("fatal: ").to_string())));
     }
     Ok((doc, warnings))
-}
-
-fn newer(file: &str, v: u64) -> ReadError {
-    ReadError::Unusable {
-        file: file.to_string(),
-        reason: format!(
-            "written by a newer Turnfix (format version {v}; this build reads up to {VERSION}). Update Turnfix to open it."
-        ),
-    }
 }
 
 /// Consistency checks: every turn's speaker exists and ids are unique.

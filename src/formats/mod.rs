@@ -37,10 +37,44 @@ impl fmt::Display for Warning {
     }
 }
 
+/// Why a reader found nothing usable in a file.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum ParseError {
+    #[error("the file is empty")]
+    EmptyFile,
+    /// The reader found no turns; the text says what it looked for.
+    #[error("{0}")]
+    NoTurns(&'static str),
+    /// The reader ran but nothing became a turn.
+    #[error("no transcript turns were found (read as {0})")]
+    NothingRead(Format),
+    /// Not the container the format needs (a DOCX that is not a zip, or lacks a part).
+    #[error("not a DOCX file: {0}")]
+    NotDocx(String),
+    /// A part that decompresses past the limit (zip-bomb guard).
+    #[error("{part} is too large ({size}, the limit is {limit_mb} MB)")]
+    TooLarge { part: String, size: String, limit_mb: u64 },
+    /// A JSON whose `format` is not Turnfix's (as written in the file).
+    #[error("not a Turnfix document (\"format\" is {0})")]
+    NotTurnfix(String),
+    #[error("invalid Turnfix JSON at line {line}, column {column}: {message}")]
+    InvalidJson { line: usize, column: usize, message: String },
+    #[error(
+        "written by a newer Turnfix (format version {0}; this build reads up to {max}). Update Turnfix to open it.",
+        max = json::VERSION
+    )]
+    NewerVersion(u64),
+    #[error("version 0 is not a Turnfix version")]
+    VersionZero,
+    /// The document contradicts itself (a turn naming no speaker, duplicate ids…).
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
 #[derive(Debug, Error)]
 pub enum ReadError {
     #[error("{file}: {reason}")]
-    Unusable { file: String, reason: String },
+    Unusable { file: String, reason: ParseError },
     /// The io error is part of the message, not a separate cause, so it is shown once.
     #[error("{file}: cannot read: {err}")]
     Io { file: String, err: std::io::Error },
@@ -165,7 +199,7 @@ fn detect_text(text: &str) -> Format {
 pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Import, ReadError> {
     let format = forced.unwrap_or_else(|| detect(bytes));
     if bytes.is_empty() {
-        return Err(ReadError::Unusable { file: file.to_string(), reason: "the file is empty".into() });
+        return Err(ReadError::Unusable { file: file.to_string(), reason: ParseError::EmptyFile });
     }
     if format == Format::Json {
         let (text, _) = decode_text(bytes);
@@ -182,10 +216,10 @@ pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Im
     } else {
         (parse(bytes, format), sha256_hex(bytes))
     };
-    let unusable = |reason: String| ReadError::Unusable { file: file.to_string(), reason };
+    let unusable = |reason: ParseError| ReadError::Unusable { file: file.to_string(), reason };
     let (mut doc, mut warnings) = parsed.map_err(unusable)?;
     if doc.turns.is_empty() {
-        return Err(unusable(format!("no transcript turns were found (read as {format})")));
+        return Err(unusable(ParseError::NothingRead(format)));
     }
     warnings.sort_by_key(|w| w.line);
     doc.source = Some(Source {
@@ -199,7 +233,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, forced: Option<Format>) -> Result<Im
 }
 
 /// Run the reader for a format other than JSON; Err is the reason nothing usable was found.
-fn parse(bytes: &[u8], format: Format) -> Result<(Transcript, Vec<Warning>), String> {
+fn parse(bytes: &[u8], format: Format) -> Result<(Transcript, Vec<Warning>), ParseError> {
     if format == Format::Docx {
         return docx::read(bytes);
     }

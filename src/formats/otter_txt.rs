@@ -19,7 +19,7 @@
 mod header;
 mod preamble;
 
-use super::{Format, Warning};
+use super::{Format, ParseError, Warning};
 use crate::model::{Ms, Transcript, TranscriptBuilder, format_otter_time};
 use header::{Header, Kind};
 use std::borrow::Cow;
@@ -81,7 +81,7 @@ pub fn classify(text: &str) -> Format {
 }
 
 /// Read any of the otter text layouts. Fails only when no turn is found.
-pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
+pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), ParseError> {
     let web = classify(text) == Format::WebPage;
     let newlines = text.bytes().filter(|&b| b == b'\n').count();
     let mut lines: Vec<&str> = Vec::with_capacity(newlines + 1);
@@ -301,9 +301,9 @@ fn read_paragraphs_only(
     kinds: &[Line],
     mut b: TranscriptBuilder,
     mut warnings: Vec<Warning>,
-) -> Result<(Transcript, Vec<Warning>), String> {
+) -> Result<(Transcript, Vec<Warning>), ParseError> {
     let Some(f) = kinds.iter().position(|k| matches!(k, Line::Footer)) else {
-        return Err("no transcript turns were found (no speaker or time headers)".into());
+        return Err(ParseError::NoTurns("no transcript turns were found (no speaker or time headers)"));
     };
     b.metadata_mut().disclaimer = Some(lines[f].trim_matches(is_ws).to_string());
     let mut i = 0;
@@ -320,7 +320,7 @@ fn read_paragraphs_only(
         b.push(None, None, None, &text);
     }
     if b.is_empty() {
-        return Err("no transcript turns were found".into());
+        return Err(ParseError::NoTurns("no transcript turns were found"));
     }
     warnings.push(Warning::new(0, "no speaker names or times were found; each paragraph became a turn"));
     Ok((b.finish(), warnings))

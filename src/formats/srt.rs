@@ -10,7 +10,7 @@
 //!
 //! The turn assembly and the `Name: ` rules are shared with the WebVTT reader.
 
-use super::Warning;
+use super::{ParseError, Warning};
 use crate::model::{Ms, Transcript, TranscriptBuilder, parse_clock};
 use std::collections::HashSet;
 
@@ -26,11 +26,11 @@ pub fn sniff(text: &str) -> bool {
     }
 }
 
-pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
+pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), ParseError> {
     let mut warnings = Vec::new();
     let cues = gather_cues(text, &mut warnings);
     if cues.is_empty() {
-        return Err("no SubRip cues were found (no `00:00:00,000 --> 00:00:01,000` timing line)".into());
+        return Err(ParseError::NoTurns("no SubRip cues were found (no `00:00:00,000 --> 00:00:01,000` timing line)"));
     }
     let mut segments = Vec::new();
     let mut known: HashSet<String> = HashSet::new();

@@ -8,8 +8,8 @@
 //! the turn before it; a file with no voice at all gives one unnamed turn per cue. Cue text
 //! without voices may also carry otter's `Name: ` prefix.
 
-use super::Warning;
 use super::srt::{Segment, assemble, speaker_prefix, timing};
+use super::{ParseError, Warning};
 use crate::model::{Ms, Transcript};
 
 /// True when the text starts with the `WEBVTT` signature.
@@ -18,7 +18,7 @@ pub fn sniff(text: &str) -> bool {
     text.strip_prefix("WEBVTT").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
 }
 
-pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
+pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), ParseError> {
     let mut warnings = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !sniff(text) {
@@ -26,7 +26,7 @@ pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), String> {
     }
     let cues = gather_cues(text, &mut warnings);
     if cues.is_empty() {
-        return Err("no WebVTT cues were found (no `00:00.000 --> 00:01.000` timing line)".into());
+        return Err(ParseError::NoTurns("no WebVTT cues were found (no `00:00.000 --> 00:01.000` timing line)"));
     }
     let any_voice = cues.iter().any(|c| c.payload.contains("<v"));
     let mut segments: Vec<Segment> = Vec::new();

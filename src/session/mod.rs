@@ -1,6 +1,9 @@
 //! Files on disk: atomic saves of the corrected JSON, the audio link relative to it, and (with
 //! a later issue) autosave and crash recovery, which reuse [`write_atomic`].
 
+pub mod config;
+
+use crate::audio::extensions::AUDIO_EXTENSIONS;
 use crate::formats::{self, Import, ReadError};
 use crate::model::{AudioLink, Extra, Transcript};
 use std::io::Write;
@@ -67,7 +70,6 @@ pub fn resolve_audio(json_path: &Path, link: &AudioLink) -> PathBuf {
 /// Look beside a transcript for its recording: the same stem, or the stem without otter's
 /// `_otter_ai` suffix, with any common audio extension.
 pub fn find_audio_beside(transcript: &Path) -> Option<PathBuf> {
-    const EXTS: [&str; 10] = ["mp3", "m4a", "wav", "ogg", "flac", "aac", "mp4", "oga", "opus", "MP3"];
     let dir = transcript.parent()?;
     let stem = transcript.file_stem()?.to_string_lossy().into_owned();
     let mut stems = vec![stem.clone()];
@@ -75,7 +77,7 @@ pub fn find_audio_beside(transcript: &Path) -> Option<PathBuf> {
         stems.push(s.to_string());
     }
     for s in &stems {
-        for e in EXTS {
+        for e in AUDIO_EXTENSIONS.iter().flat_map(|e| [e.to_string(), e.to_ascii_uppercase()]) {
             let p = dir.join(format!("{s}.{e}"));
             if p.is_file() {
                 return Some(p);

@@ -1,21 +1,39 @@
 //! The export dialog: format, the options that format uses, a preview of the first lines, the
 //! path (typed, or chosen with the native dialog), a confirmation before replacing a file.
 
-use crate::app::{App, Modal};
-use crate::export::{CsvTimes, ExportFormat, OptionKind, TimeStyle};
+use super::view::ExportDialog;
+use super::{Command, Commands, Inputs, ViewState};
+use crate::export::{self, CsvTimes, ExportFormat, OptionKind, TimeStyle};
+use crate::model::Transcript;
 use egui::RichText;
+use std::path::PathBuf;
 
-pub fn dialog(app: &mut App, ctx: &egui::Context) {
-    if app.export.is_none() {
-        app.modal = None;
-        return;
+/// Lines shown in the preview.
+pub const PREVIEW_LINES: usize = 12;
+
+/// The preview of the dialog's choice, made again when the choice or the document changed.
+fn preview(d: &mut ExportDialog, doc: &Transcript) -> String {
+    let key = (d.format, d.options.clone());
+    match &d.preview {
+        Some((k, text)) if *k == key => text.clone(),
+        _ => {
+            let text = export::preview(doc, d.format, &d.options, PREVIEW_LINES);
+            d.preview = Some((key, text.clone()));
+            text
+        }
     }
-    let preview = app.export_preview();
-    let native = app.options.native_dialogs;
-    let busy = app.busy.is_some();
+}
+
+pub fn dialog(ctx: &egui::Context, view: &mut ViewState, input: &Inputs, out: &mut Commands) {
+    let Some(d) = view.export.as_mut() else {
+        view.modal = None;
+        return;
+    };
+    let preview = preview(d, input.doc);
+    let native = input.native_dialogs;
+    let busy = !input.tasks.is_empty();
     let mut new_format = None;
     let (mut export, mut cancel, mut browse) = (false, false, false);
-    let d = app.export.as_mut().expect("checked");
     egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
         ui.set_width(720.0);
         ui.heading("Export the transcript");
@@ -127,9 +145,6 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
                 browse = true;
             }
         });
-        if let Some(e) = &d.error {
-            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-        }
         if d.confirm_overwrite {
             ui.label(
                 RichText::new(format!("{} already exists. Replace it?", d.path.trim()))
@@ -150,19 +165,17 @@ pub fn dialog(app: &mut App, ctx: &egui::Context) {
         });
     });
     if let Some(f) = new_format {
-        app.set_export_format(f);
+        out.push(Command::SetExportFormat(f));
     }
     if browse {
-        app.browse_export();
+        out.push(Command::BrowseExport);
     }
     if export {
-        app.export_now();
+        let path = PathBuf::from(d.path.trim());
+        out.push(Command::Export { format: d.format, options: d.options.clone(), path, replace: d.confirm_overwrite });
     }
     if cancel {
-        app.export = None;
-        app.modal = None;
-    }
-    if app.modal == Some(Modal::Export) && app.export.is_none() {
-        app.modal = None;
+        view.export = None;
+        view.modal = None;
     }
 }

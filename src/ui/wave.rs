@@ -2,17 +2,16 @@
 //! Click or drag to seek; zoom around the playhead. Cost per frame depends on its width only.
 
 use super::list::speaker_color;
-use crate::app::App;
+use super::{Action, Command, Commands, Inputs, ViewState};
 use crate::model::Ms;
 use egui::{Color32, Rect, Sense, Stroke, pos2, vec2};
 
 const HEIGHT: f32 = 56.0;
 const BAND: f32 = 8.0;
 
-/// What the band mesh was built for.
+/// What the band mesh was built for (besides the document, whose changes clear it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct WaveKey {
-    shape_gen: u64,
     rect: [u32; 4],
     t0: u64,
     span: u64,
@@ -34,6 +33,13 @@ struct PeaksKey {
 pub(crate) struct WaveCache {
     bands: Option<(WaveKey, std::sync::Arc<egui::Mesh>)>,
     peaks: Option<(PeaksKey, std::sync::Arc<egui::Mesh>)>,
+}
+
+impl WaveCache {
+    /// The speaker bands are out of date (speakers, times or turns changed).
+    pub(crate) fn clear_bands(&mut self) {
+        self.bands = None;
+    }
 }
 
 /// The waveform: per pixel column, a 1-pixel-wide bar from the min to the max of its buckets.
@@ -89,16 +95,17 @@ fn band_mesh(doc: &crate::model::Transcript, rect: Rect, x_to_ms: &dyn Fn(f32) -
     mesh
 }
 
-pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) {
-    if app.file.is_none() {
+pub fn overview(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut Commands) {
+    if !input.has_file {
         return;
     }
-    let st = &app.player_state;
-    let ready = app.audio_ready();
-    let doc_end = app.doc.turns.last().map_or(0, |t| t.start_ms + 5_000);
+    let st = input.player;
+    let ready = input.audio_ready();
+    let playing_index = input.playing_index();
+    let doc_end = input.doc.turns.last().map_or(0, |t| t.start_ms + 5_000);
     let duration = st.duration_ms.filter(|_| ready).unwrap_or(doc_end).max(1);
     let position = if ready { st.position_ms } else { 0 };
-    let (peaks, progress) = app.player.peaks();
+    let (peaks, progress) = (&input.peaks, input.peaks_progress);
 
     ui.horizontal(|ui| {
         let zoom_w = 64.0;
@@ -106,7 +113,7 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
             ui.allocate_exact_size(vec2((ui.available_width() - zoom_w).max(50.0), HEIGHT), Sense::click_and_drag());
         let resp = resp.on_hover_text("Click or drag to seek");
         // The visible window: the whole recording divided by the zoom, centred on the playhead.
-        let span = (duration as f64 / app.wave_zoom as f64).max(1000.0);
+        let span = (duration as f64 / view.wave_zoom as f64).max(1000.0);
         let mut t0 = position as f64 - span / 2.0;
         t0 = t0.clamp(0.0, (duration as f64 - span).max(0.0));
         let x_to_ms = |x: f32| -> Ms { (t0 + ((x - rect.left()) / rect.width()).clamp(0.0, 1.0) as f64 * span) as Ms };
@@ -116,21 +123,21 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
         painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
 
         // Turn spans as bands: one binary search per pixel column, runs merged into one mesh
-        // (at most one quad per column, however many turns). The mesh is cached per (document
-        // shape, rect, visible window), so a frame that changes none of them costs nothing here.
-        let doc = &app.doc;
+        // (at most one quad per column, however many turns). The mesh is cached per (rect,
+        // visible window), cleared by document changes other than typing, so a frame that changes
+        // none of them costs nothing here.
+        let doc = input.doc;
         if !doc.turns.is_empty() {
             let key = WaveKey {
-                shape_gen: app.shape_gen,
                 rect: [rect.left(), rect.top(), rect.width(), rect.height()].map(f32::to_bits),
                 t0: t0.to_bits(),
                 span: span.to_bits(),
             };
-            let mesh = match &app.wave_cache.bands {
+            let mesh = match &view.wave_cache.bands {
                 Some((k, m)) if *k == key => m.clone(),
                 _ => {
                     let m = std::sync::Arc::new(band_mesh(doc, rect, &x_to_ms));
-                    app.wave_cache.bands = Some((key, m.clone()));
+                    view.wave_cache.bands = Some((key, m.clone()));
                     m
                 }
             };
@@ -164,11 +171,11 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
                 span: span.to_bits(),
                 color,
             };
-            let mesh = match &app.wave_cache.peaks {
+            let mesh = match &view.wave_cache.peaks {
                 Some((k, m)) if *k == key => m.clone(),
                 _ => {
                     let m = std::sync::Arc::new(peaks_mesh(p, rect, mid, amp, color, &x_to_ms));
-                    app.wave_cache.peaks = Some((key, m.clone()));
+                    view.wave_cache.peaks = Some((key, m.clone()));
                     m
                 }
             };
@@ -207,19 +214,19 @@ pub fn overview(app: &mut App, ui: &mut egui::Ui, playing_index: Option<usize>) 
         {
             let ms = x_to_ms(p.x);
             if ready {
-                app.seek(ms);
+                out.push(Command::Seek(ms));
             }
-            if let Some(i) = app.doc.turn_at(ms) {
-                app.list.scroll_into_view(i);
+            if let Some(i) = doc.turn_at(ms) {
+                view.list.scroll_into_view(i);
             }
         }
 
         ui.vertical(|ui| {
             if ui.small_button("+").on_hover_text("Zoom in around the playhead (Alt+=)").clicked() {
-                app.run(crate::app::commands::Command::WaveZoomIn);
+                out.run(Action::WaveZoomIn);
             }
             if ui.small_button("-").on_hover_text("Zoom out (Alt+-)").clicked() {
-                app.run(crate::app::commands::Command::WaveZoomOut);
+                out.run(Action::WaveZoomOut);
             }
         });
     });

@@ -75,8 +75,10 @@ pub(super) fn parse(line: &str) -> Option<Header<'_>> {
     // Cheap pre-filter: most text lines end with punctuation and start with a letter.
     let (&first, &last) = (bytes.first()?, bytes.last()?);
     let ends_in_space = matches!(last, b' ' | b'\t' | 0xA0);
-    if !ends_in_space
-        && !(last.is_ascii_digit() || matches!(last, b']' | b')' | b':' | b'*') || matches!(first, b'*' | b'#'))
+    if !(ends_in_space
+        || last.is_ascii_digit()
+        || matches!(last, b']' | b')' | b':' | b'*')
+        || matches!(first, b'*' | b'#'))
     {
         return None;
     }

@@ -1,5 +1,6 @@
-//! The user's config: the recent-files list, the playback settings and the last export format
-//! and options, kept in one small JSON file in the config directory
+//! The user's persisted configuration, one [`Config`]: the recent-files list, the playback
+//! settings and the last export format and options, kept in one small JSON file in the config
+//! directory
 //! (`$XDG_CONFIG_HOME/turnfix/recent.json`, else `~/.config/turnfix/recent.json`).
 //!
 //! Older versions wrote a bare array of paths; that is still read.
@@ -42,6 +43,8 @@ impl Default for ExportPrefs {
     }
 }
 
+/// What the file holds. The fields are optional so that files written by older versions (a
+/// bare array of paths, or `null` for settings never changed) still read.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 struct Stored {
@@ -50,16 +53,18 @@ struct Stored {
     export: Option<ExportPrefs>,
 }
 
+/// The persisted configuration: one value, its defaults those of its parts.
 #[derive(Debug, Default)]
-pub struct Recent {
+pub struct Config {
+    /// Where it is kept (None: in memory only, for tests and benchmarks).
     file: Option<PathBuf>,
-    pub paths: Vec<PathBuf>,
-    /// Settings saved by the user (None: never changed, the app's defaults apply).
-    pub settings: Option<Settings>,
-    pub export: Option<ExportPrefs>,
+    /// Recently opened files, most recent first.
+    pub recent: Vec<PathBuf>,
+    pub settings: Settings,
+    pub export: ExportPrefs,
 }
 
-/// Where the list lives by default.
+/// Where the config lives by default.
 pub fn default_file() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
@@ -68,9 +73,10 @@ pub fn default_file() -> Option<PathBuf> {
     Some(base.join("turnfix").join("recent.json"))
 }
 
-impl Recent {
-    /// Load the config from `file` (None: keep it in memory only).
-    pub fn load(file: Option<PathBuf>) -> Recent {
+impl Config {
+    /// Load the config from `file` (None: keep it in memory only). A missing or unreadable file
+    /// gives the defaults.
+    pub fn load(file: Option<PathBuf>) -> Config {
         let text = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
         let stored = serde_json::from_str::<Stored>(&text)
             .ok()
@@ -78,33 +84,41 @@ impl Recent {
                 serde_json::from_str::<Vec<PathBuf>>(&text).ok().map(|recent| Stored { recent, ..Default::default() })
             })
             .unwrap_or_default();
-        Recent { file, paths: stored.recent, settings: stored.settings, export: stored.export }
+        Config {
+            file,
+            recent: stored.recent,
+            settings: stored.settings.unwrap_or_default(),
+            export: stored.export.unwrap_or_default(),
+        }
     }
 
-    /// Put `path` first and write the list (errors writing it are not worth bothering the user).
-    pub fn push(&mut self, path: &Path) {
+    /// Put `path` first in the recent files and write the config (errors writing it are not
+    /// worth bothering the user).
+    pub fn push_recent(&mut self, path: &Path) {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        self.paths.retain(|p| p != &path);
-        self.paths.insert(0, path);
-        self.paths.truncate(MAX);
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX);
         self.store();
     }
 
-    pub fn remove(&mut self, path: &Path) {
-        self.paths.retain(|p| p != path);
+    pub fn remove_recent(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
         self.store();
     }
 
     /// Remember the settings.
     pub fn set_settings(&mut self, s: Settings) {
-        self.settings = Some(s);
-        self.store();
+        if self.settings != s {
+            self.settings = s;
+            self.store();
+        }
     }
 
     /// Remember the export dialog's choice.
     pub fn set_export(&mut self, e: ExportPrefs) {
-        if self.export.as_ref() != Some(&e) {
-            self.export = Some(e);
+        if self.export != e {
+            self.export = e;
             self.store();
         }
     }
@@ -114,10 +128,13 @@ impl Recent {
             if let Some(d) = f.parent() {
                 let _ = std::fs::create_dir_all(d);
             }
-            let stored =
-                Stored { recent: self.paths.clone(), settings: self.settings.clone(), export: self.export.clone() };
+            let stored = Stored {
+                recent: self.recent.clone(),
+                settings: Some(self.settings.clone()),
+                export: Some(self.export.clone()),
+            };
             if let Ok(s) = serde_json::to_string_pretty(&stored) {
-                let _ = crate::session::write_atomic(f, s.as_bytes());
+                let _ = super::write_atomic(f, s.as_bytes());
             }
         }
     }
@@ -131,12 +148,12 @@ mod tests {
     fn push_dedups_orders_and_persists() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("cfg/recent.json");
-        let mut r = Recent::load(Some(f.clone()));
-        r.push(&dir.path().join("a.txt"));
-        r.push(&dir.path().join("b.txt"));
-        r.push(&dir.path().join("a.txt"));
-        let back = Recent::load(Some(f));
-        assert_eq!(back.paths, vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
+        let mut r = Config::load(Some(f.clone()));
+        r.push_recent(&dir.path().join("a.txt"));
+        r.push_recent(&dir.path().join("b.txt"));
+        r.push_recent(&dir.path().join("a.txt"));
+        let back = Config::load(Some(f));
+        assert_eq!(back.recent, vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
     }
 
     #[test]
@@ -144,17 +161,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("recent.json");
         std::fs::write(&f, serde_json::to_string(&vec![dir.path().join("old.txt")]).unwrap()).unwrap();
-        let mut r = Recent::load(Some(f.clone()));
-        assert_eq!(r.paths, vec![dir.path().join("old.txt")]);
-        assert_eq!(r.settings, None);
+        let mut r = Config::load(Some(f.clone()));
+        assert_eq!(r.recent, vec![dir.path().join("old.txt")]);
+        assert_eq!(r.settings, Settings::default(), "never changed: the defaults");
         let s = Settings { skip_ms: 2_000, rewind_on_resume_ms: 3_000, pause_while_typing: true };
         r.set_settings(s.clone());
         let mut e = ExportPrefs { format: ExportFormat::Vtt, ..Default::default() };
         e.options.names = false;
         r.set_export(e.clone());
-        let back = Recent::load(Some(f));
-        assert_eq!(back.paths, vec![dir.path().join("old.txt")]);
-        assert_eq!(back.settings, Some(s));
-        assert_eq!(back.export, Some(e));
+        let back = Config::load(Some(f));
+        assert_eq!(back.recent, vec![dir.path().join("old.txt")]);
+        assert_eq!(back.settings, s);
+        assert_eq!(back.export, e);
     }
 }

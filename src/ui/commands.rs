@@ -5,7 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// Every action a user can take from a menu or the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
+pub enum Action {
     Open,
     Save,
     SaveAs,
@@ -75,7 +75,7 @@ impl Group {
 
 /// One row of the command table.
 pub struct CommandInfo {
-    pub command: Command,
+    pub action: Action,
     pub group: Group,
     /// The menu label.
     pub name: &'static str,
@@ -97,7 +97,7 @@ const NONE: Modifiers = Modifiers::NONE;
 macro_rules! speaker_row {
     ($n:expr, $key:ident, $name:expr) => {
         CommandInfo {
-            command: Command::SetSpeaker($n),
+            action: Action::SetSpeaker($n),
             group: Group::Speaker,
             name: $name,
             shortcuts: &[ks(ALT, Key::$key)],
@@ -109,161 +109,161 @@ macro_rules! speaker_row {
 /// The table. Order is the order of the menus and the help.
 pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo {
-        command: Command::Open,
+        action: Action::Open,
         group: Group::File,
         name: "Open…",
         shortcuts: &[ks(CTRL, Key::O)],
         description: "Open a transcript (otter TXT, DOCX, SRT, VTT, Markdown or Turnfix JSON).",
     },
     CommandInfo {
-        command: Command::Save,
+        action: Action::Save,
         group: Group::File,
         name: "Save",
         shortcuts: &[ks(CTRL, Key::S)],
         description: "Save the corrected JSON (asks for a name the first time for an import).",
     },
     CommandInfo {
-        command: Command::SaveAs,
+        action: Action::SaveAs,
         group: Group::File,
         name: "Save As…",
         shortcuts: &[ks(CTRL_SHIFT, Key::S)],
         description: "Save the corrected JSON under a new name.",
     },
     CommandInfo {
-        command: Command::Close,
+        action: Action::Close,
         group: Group::File,
         name: "Close",
         shortcuts: &[ks(CTRL, Key::W)],
         description: "Close the transcript (asks first when there are unsaved changes).",
     },
     CommandInfo {
-        command: Command::LocateAudio,
+        action: Action::LocateAudio,
         group: Group::File,
         name: "Locate Audio…",
         shortcuts: &[ks(CTRL_SHIFT, Key::O)],
         description: "Choose the recording that goes with the transcript.",
     },
     CommandInfo {
-        command: Command::Export,
+        action: Action::Export,
         group: Group::File,
         name: "Export…",
         shortcuts: &[ks(CTRL, Key::E)],
         description: "Export the corrected transcript: SRT, WebVTT, DOCX, TXT, Markdown, CSV/TSV, otter TXT or JSON, with a preview.",
     },
     CommandInfo {
-        command: Command::CorrectionsReport,
+        action: Action::CorrectionsReport,
         group: Group::File,
         name: "Corrections Report…",
         shortcuts: &[ks(CTRL_SHIFT, Key::E)],
         description: "Write what was corrected against the import (Markdown or HTML).",
     },
     CommandInfo {
-        command: Command::Quit,
+        action: Action::Quit,
         group: Group::File,
         name: "Quit",
         shortcuts: &[ks(CTRL, Key::Q)],
         description: "Close the window (asks first when there are unsaved changes).",
     },
     CommandInfo {
-        command: Command::Undo,
+        action: Action::Undo,
         group: Group::Edit,
         name: "Undo",
         shortcuts: &[ks(CTRL, Key::Z)],
         description: "Undo the last edit; typing in one turn undoes as one step.",
     },
     CommandInfo {
-        command: Command::Redo,
+        action: Action::Redo,
         group: Group::Edit,
         name: "Redo",
         shortcuts: &[ks(CTRL_SHIFT, Key::Z), ks(CTRL, Key::Y)],
         description: "Redo the last undone edit.",
     },
     CommandInfo {
-        command: Command::Find,
+        action: Action::Find,
         group: Group::Edit,
         name: "Find & Replace",
         shortcuts: &[ks(CTRL, Key::F), ks(CTRL, Key::H)],
         description: "Show the find and replace bar.",
     },
     CommandInfo {
-        command: Command::FindNext,
+        action: Action::FindNext,
         group: Group::Edit,
         name: "Find Next",
         shortcuts: &[ks(NONE, Key::F3)],
         description: "Go to the next match.",
     },
     CommandInfo {
-        command: Command::FindPrevious,
+        action: Action::FindPrevious,
         group: Group::Edit,
         name: "Find Previous",
         shortcuts: &[ks(SHIFT, Key::F3)],
         description: "Go to the previous match.",
     },
     CommandInfo {
-        command: Command::GoTo,
+        action: Action::GoTo,
         group: Group::Edit,
         name: "Go To…",
         shortcuts: &[ks(CTRL, Key::G)],
         description: "Jump to a time (1:02:03) or a turn number (#12).",
     },
     CommandInfo {
-        command: Command::Settings,
+        action: Action::Settings,
         group: Group::Edit,
         name: "Settings…",
         shortcuts: &[ks(CTRL, Key::Comma)],
         description: "Skip step, rewind on resume, pause while typing.",
     },
     CommandInfo {
-        command: Command::NextTurn,
+        action: Action::NextTurn,
         group: Group::Turn,
         name: "Next Turn",
         shortcuts: &[ks(ALT, Key::ArrowDown)],
         description: "Move the focus to the next turn.",
     },
     CommandInfo {
-        command: Command::PreviousTurn,
+        action: Action::PreviousTurn,
         group: Group::Turn,
         name: "Previous Turn",
         shortcuts: &[ks(ALT, Key::ArrowUp)],
         description: "Move the focus to the previous turn.",
     },
     CommandInfo {
-        command: Command::SplitTurn,
+        action: Action::SplitTurn,
         group: Group::Turn,
         name: "Split at Cursor",
         shortcuts: &[ks(CTRL, Key::Enter)],
         description: "Split the focused turn at the text cursor.",
     },
     CommandInfo {
-        command: Command::MergeWithPrevious,
+        action: Action::MergeWithPrevious,
         group: Group::Turn,
         name: "Merge with Previous",
         shortcuts: &[ks(CTRL_SHIFT, Key::M)],
         description: "Join the focused turn onto the end of the one before it.",
     },
     CommandInfo {
-        command: Command::MergeWithNext,
+        action: Action::MergeWithNext,
         group: Group::Turn,
         name: "Merge with Next",
         shortcuts: &[ks(CTRL, Key::M)],
         description: "Join the next turn onto the end of the focused one.",
     },
     CommandInfo {
-        command: Command::InsertTurn,
+        action: Action::InsertTurn,
         group: Group::Turn,
         name: "Insert Turn",
         shortcuts: &[ks(CTRL_SHIFT, Key::Enter)],
         description: "Insert an empty turn after the focused one.",
     },
     CommandInfo {
-        command: Command::DeleteTurn,
+        action: Action::DeleteTurn,
         group: Group::Turn,
         name: "Delete Turn",
         shortcuts: &[ks(CTRL_SHIFT, Key::Delete)],
         description: "Delete the focused turn.",
     },
     CommandInfo {
-        command: Command::EditStartTime,
+        action: Action::EditStartTime,
         group: Group::Turn,
         name: "Edit Start Time…",
         shortcuts: &[ks(CTRL, Key::T)],
@@ -279,105 +279,105 @@ pub const COMMANDS: &[CommandInfo] = &[
     speaker_row!(8, Num8, "Speaker 8"),
     speaker_row!(9, Num9, "Speaker 9"),
     CommandInfo {
-        command: Command::PlayPause,
+        action: Action::PlayPause,
         group: Group::Playback,
         name: "Play / Pause",
         shortcuts: &[ks(NONE, Key::Escape), ks(CTRL, Key::Space)],
         description: "Start or stop playback (rewinds a little on resume).",
     },
     CommandInfo {
-        command: Command::SkipBack,
+        action: Action::SkipBack,
         group: Group::Playback,
         name: "Skip Back",
         shortcuts: &[ks(ALT, Key::ArrowLeft)],
         description: "Jump back by the skip step.",
     },
     CommandInfo {
-        command: Command::SkipForward,
+        action: Action::SkipForward,
         group: Group::Playback,
         name: "Skip Forward",
         shortcuts: &[ks(ALT, Key::ArrowRight)],
         description: "Jump forward by the skip step.",
     },
     CommandInfo {
-        command: Command::Slower,
+        action: Action::Slower,
         group: Group::Playback,
         name: "Slower",
         shortcuts: &[ks(NONE, Key::F7)],
         description: "Lower the playback speed by 0.1× (down to 0.5×).",
     },
     CommandInfo {
-        command: Command::Faster,
+        action: Action::Faster,
         group: Group::Playback,
         name: "Faster",
         shortcuts: &[ks(NONE, Key::F8)],
         description: "Raise the playback speed by 0.1× (up to 2×).",
     },
     CommandInfo {
-        command: Command::VolumeDown,
+        action: Action::VolumeDown,
         group: Group::Playback,
         name: "Volume Down",
         shortcuts: &[ks(NONE, Key::F9)],
         description: "Lower the volume.",
     },
     CommandInfo {
-        command: Command::VolumeUp,
+        action: Action::VolumeUp,
         group: Group::Playback,
         name: "Volume Up",
         shortcuts: &[ks(NONE, Key::F10)],
         description: "Raise the volume.",
     },
     CommandInfo {
-        command: Command::PlayTurn,
+        action: Action::PlayTurn,
         group: Group::Playback,
         name: "Play This Turn",
         shortcuts: &[ks(CTRL, Key::P)],
         description: "Play the focused turn and stop at the next turn's start.",
     },
     CommandInfo {
-        command: Command::LoopTurn,
+        action: Action::LoopTurn,
         group: Group::Playback,
         name: "Loop This Turn",
         shortcuts: &[ks(CTRL_SHIFT, Key::P)],
         description: "Loop the focused turn (again to stop looping).",
     },
     CommandInfo {
-        command: Command::SeekToTurn,
+        action: Action::SeekToTurn,
         group: Group::Playback,
         name: "Seek to Turn",
         shortcuts: &[ks(CTRL, Key::J)],
         description: "Move the playhead to the focused turn's start.",
     },
     CommandInfo {
-        command: Command::FollowPlayback,
+        action: Action::FollowPlayback,
         group: Group::Playback,
         name: "Follow Playback",
         shortcuts: &[ks(CTRL_SHIFT, Key::F)],
         description: "Keep the turn being spoken in view (resumes following after typing or scrolling).",
     },
     CommandInfo {
-        command: Command::WaveZoomIn,
+        action: Action::WaveZoomIn,
         group: Group::View,
         name: "Zoom Waveform In",
         shortcuts: &[ks(ALT, Key::Equals)],
         description: "Show less of the recording around the playhead.",
     },
     CommandInfo {
-        command: Command::WaveZoomOut,
+        action: Action::WaveZoomOut,
         group: Group::View,
         name: "Zoom Waveform Out",
         shortcuts: &[ks(ALT, Key::Minus)],
         description: "Show more of the recording.",
     },
     CommandInfo {
-        command: Command::ToggleSpeakers,
+        action: Action::ToggleSpeakers,
         group: Group::View,
         name: "Speakers Panel",
         shortcuts: &[ks(CTRL, Key::K)],
         description: "Show or hide the speakers panel.",
     },
     CommandInfo {
-        command: Command::Help,
+        action: Action::Help,
         group: Group::View,
         name: "Keyboard Shortcuts",
         shortcuts: &[ks(NONE, Key::F1)],
@@ -386,8 +386,8 @@ pub const COMMANDS: &[CommandInfo] = &[
 ];
 
 /// The row of a command.
-pub fn info(command: Command) -> &'static CommandInfo {
-    COMMANDS.iter().find(|c| c.command == command).expect("every command is in the table")
+pub fn info(action: Action) -> &'static CommandInfo {
+    COMMANDS.iter().find(|c| c.action == action).expect("every command is in the table")
 }
 
 /// A shortcut written the same way on every platform (for docs and tests).
@@ -398,10 +398,10 @@ pub fn shortcut_text(s: &KeyboardShortcut) -> String {
 /// Shortcuts ordered most specific first (more modifiers first), so that Ctrl+Shift+Z is
 /// matched before Ctrl+Z (egui matches modifiers logically: extra Shift/Alt are ignored).
 /// Built once: the keyboard handling reads it every frame.
-pub fn shortcuts_by_specificity() -> &'static [(KeyboardShortcut, Command)] {
-    static SORTED: std::sync::LazyLock<Vec<(KeyboardShortcut, Command)>> = std::sync::LazyLock::new(|| {
-        let mut v: Vec<(KeyboardShortcut, Command)> =
-            COMMANDS.iter().flat_map(|c| c.shortcuts.iter().map(move |s| (*s, c.command))).collect();
+pub fn shortcuts_by_specificity() -> &'static [(KeyboardShortcut, Action)] {
+    static SORTED: std::sync::LazyLock<Vec<(KeyboardShortcut, Action)>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<(KeyboardShortcut, Action)> =
+            COMMANDS.iter().flat_map(|c| c.shortcuts.iter().map(move |s| (*s, c.action))).collect();
         let weight = |m: Modifiers| m.alt as u8 + m.shift as u8 + (m.command || m.ctrl) as u8;
         v.sort_by_key(|(s, _)| std::cmp::Reverse(weight(s.modifiers)));
         v
@@ -420,7 +420,7 @@ pub fn shortcuts_markdown() -> String {
     let mut out = String::new();
     out.push_str("# Keyboard shortcuts\n\n");
     out.push_str(
-        "Generated from the command table in `src/app/commands.rs` (a test checks that this file matches it).\n",
+        "Generated from the command table in `src/ui/commands.rs` (a test checks that this file matches it).\n",
     );
     out.push_str("On macOS, Ctrl means Cmd. Press F1 in the editor to see this list.\n\n");
     out.push_str(RATIONALE);
@@ -464,7 +464,7 @@ mod tests {
             for s in c.shortcuts {
                 assert!(seen.insert(shortcut_text(s)), "{} is bound twice", shortcut_text(s));
             }
-            assert!(!c.shortcuts.is_empty(), "{:?} has no shortcut", c.command);
+            assert!(!c.shortcuts.is_empty(), "{:?} has no shortcut", c.action);
         }
     }
 

@@ -1,0 +1,410 @@
+//! The document's life: open (on a task), install, close, save (on a task), the unsaved-changes
+//! prompt and what waits on it, file dialogs, dropped files.
+
+use super::App;
+use super::tasks::{Done, Pick, TaskKind};
+use crate::audio::extensions::{AUDIO_EXTENSIONS, is_audio_path};
+use crate::edit::History;
+use crate::formats::{Format, Import, ReadError, Warning};
+use crate::model::Transcript;
+use crate::session;
+use crate::ui::{Level, Modal, Pending, UnsavedAnswer};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file behind the open document.
+#[derive(Clone, Debug)]
+pub struct OpenFile {
+    /// The file that was opened.
+    pub path: PathBuf,
+    pub format: Format,
+    /// Where Save writes: the JSON that was opened, or the Save As target once chosen.
+    pub save_path: Option<PathBuf>,
+    pub warnings: Vec<Warning>,
+}
+
+impl OpenFile {
+    /// The name Save As proposes: `<stem>.turnfix.json` beside the opened file.
+    pub fn default_save_path(&self) -> PathBuf {
+        if let Some(p) = &self.save_path {
+            return p.clone();
+        }
+        let stem =
+            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
+        self.path.with_file_name(format!("{stem}.turnfix.json"))
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+impl App {
+    // -----------------------------------------------------------------------------------------
+    // Opening and closing
+    // -----------------------------------------------------------------------------------------
+
+    /// Open a transcript on a task (asks about unsaved changes first).
+    pub fn open(&mut self, path: PathBuf) {
+        if self.history.is_dirty() && self.file.is_some() {
+            self.view.modal = Some(Modal::Unsaved(Pending::Open(path)));
+            return;
+        }
+        self.start_open(path);
+    }
+
+    /// Open with a given recording (the command line's --audio).
+    pub fn open_with_audio(&mut self, path: PathBuf, audio: Option<PathBuf>) {
+        self.audio_override = audio;
+        self.open(path);
+    }
+
+    fn start_open(&mut self, path: PathBuf) {
+        let audio = self.audio_override.take();
+        let name = format!("Opening {}…", file_name(&path));
+        self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
+            let result = session::open(&path).map(Box::new);
+            Done::Opened { path, audio, result }
+        });
+    }
+
+    /// Open on the calling thread (tests, benchmarks); no prompt about unsaved changes.
+    pub fn open_sync(&mut self, path: &Path) -> Result<(), ReadError> {
+        let import = session::open(path)?;
+        let audio = self.audio_override.take();
+        self.install(path.to_path_buf(), import, audio);
+        Ok(())
+    }
+
+    /// Show an already-read document (as if opened from `path`).
+    pub fn install(&mut self, path: PathBuf, import: Import, audio: Option<PathBuf>) {
+        let Import { doc, warnings, format } = import;
+        let save_path = (format == Format::Json).then(|| path.clone());
+        // Where the recording should be: the command line, the JSON's link, or beside the file.
+        let linked = doc.audio.as_ref().map(|l| session::resolve_audio(&path, l));
+        let found = audio
+            .clone()
+            .or_else(|| linked.clone().filter(|p| p.is_file()))
+            .or_else(|| session::find_audio_beside(&path));
+        self.replace_document(doc);
+        self.config.push_recent(&path);
+        if !warnings.is_empty() {
+            let name = file_name(&path);
+            self.notify(Level::Warning, format!("{} warning(s) while reading {name}", warnings.len()));
+            for w in &warnings {
+                self.notify(Level::Warning, format!("{name}, line {}: {}", w.line, w.message));
+            }
+        }
+        self.file = Some(OpenFile { path, format, save_path, warnings });
+        match found {
+            Some(a) if a.is_file() => self.load_audio(a),
+            Some(a) => self.audio_missing = Some(format!("The recording {} was not found.", a.display())),
+            None => {
+                self.audio_missing = Some(match linked {
+                    Some(l) => format!("The recording {} was not found.", l.display()),
+                    None => "No recording was found beside the transcript.".into(),
+                })
+            }
+        }
+        self.ctx.request_repaint();
+    }
+
+    /// Put `doc` in place of the open one, with a fresh history and view.
+    fn replace_document(&mut self, doc: Transcript) {
+        self.doc = doc;
+        self.history = History::new();
+        self.view.new_document();
+        self.looping = None;
+        self.audio_path = None;
+        self.audio_missing = None;
+    }
+
+    /// Use this recording.
+    pub fn load_audio(&mut self, path: PathBuf) {
+        self.player.load(path.clone());
+        self.audio_path = Some(path);
+        self.audio_missing = None;
+        self.looping = None;
+    }
+
+    /// Close the document (asks about unsaved changes first).
+    pub fn close(&mut self) {
+        if self.history.is_dirty() && self.file.is_some() {
+            self.view.modal = Some(Modal::Unsaved(Pending::Close));
+        } else {
+            self.do_close();
+        }
+    }
+
+    fn do_close(&mut self) {
+        self.player.pause();
+        self.replace_document(Transcript::default());
+        self.file = None;
+    }
+
+    /// The Open command: a file dialog (asks about unsaved changes first).
+    pub(crate) fn open_dialog(&mut self) {
+        if self.history.is_dirty() && self.file.is_some() {
+            self.view.modal = Some(Modal::Unsaved(Pending::OpenDialog));
+        } else {
+            self.pick(Pick::Open, None);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Saving
+    // -----------------------------------------------------------------------------------------
+
+    /// Save to the known JSON path, or ask for one (Save As).
+    pub fn save(&mut self) {
+        self.save_then(None);
+    }
+
+    fn save_then(&mut self, then: Option<Pending>) {
+        let Some(f) = &self.file else { return };
+        match f.save_path.clone() {
+            Some(p) => self.save_to(p, then),
+            None => self.save_as_then(then),
+        }
+    }
+
+    /// Save under a new name (native dialog; headless: the default name beside the file).
+    pub fn save_as(&mut self) {
+        self.save_as_then(None);
+    }
+
+    /// Save As; what waited on the unsaved-changes prompt runs once the file is written (and is
+    /// dropped only when the user cancels the dialog).
+    fn save_as_then(&mut self, then: Option<Pending>) {
+        let Some(f) = &self.file else { return };
+        let default = f.default_save_path();
+        if self.options.native_dialogs {
+            self.pick(Pick::SaveAs(then), Some(default));
+        } else {
+            self.save_to(default, then);
+        }
+    }
+
+    /// Write the JSON to `path` on a task; refused while another save runs.
+    pub fn save_to(&mut self, path: PathBuf, then: Option<Pending>) {
+        if self.tasks.running(TaskKind::Save) {
+            self.notify(Level::Warning, "A save is already running; save again once it has finished.");
+            return;
+        }
+        let mut doc = self.doc.clone();
+        if let Some(a) = &self.audio_path {
+            let duration = self.player_state.duration_ms.or(doc.audio.as_ref().and_then(|l| l.duration_ms));
+            doc.audio = Some(session::audio_link(&path, a, duration));
+        }
+        let revision = self.history.revision();
+        let name = format!("Saving {}…", file_name(&path));
+        self.tasks.spawn(&self.ctx, TaskKind::Save, name, false, move |_| {
+            let result = session::save_json(&doc, &path);
+            Done::Saved { path, revision, result, then }
+        });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // File dialogs, tasks' results
+    // -----------------------------------------------------------------------------------------
+
+    /// Show a native file dialog on a task (headless: nothing).
+    pub(crate) fn pick(&mut self, pick: Pick, default: Option<PathBuf>) {
+        if !self.options.native_dialogs {
+            return;
+        }
+        let dir = self.file.as_ref().and_then(|f| f.path.parent().map(Path::to_path_buf));
+        self.tasks.spawn(&self.ctx, TaskKind::Dialog, "Choosing a file…".into(), false, move |_| {
+            let path = show_dialog(&pick, dir, default);
+            Done::Picked { pick, path }
+        });
+    }
+
+    /// Handle the tasks that finished (every frame).
+    pub(crate) fn finish_tasks(&mut self) {
+        for done in self.tasks.poll() {
+            self.finish(done);
+        }
+    }
+
+    /// Block until every running task has finished, handling their results (tests).
+    pub fn wait_for_jobs(&mut self) {
+        while let Some(done) = self.tasks.wait(Duration::from_secs(30)) {
+            self.finish(done);
+        }
+    }
+
+    fn finish(&mut self, done: Done) {
+        match done {
+            Done::Opened { path, audio, result } => match result {
+                Ok(import) => self.install(path, *import, audio),
+                Err(e) => {
+                    self.config.remove_recent(&path);
+                    self.notify(Level::Error, format!("Could not open the file: {e}"));
+                }
+            },
+            Done::Saved { path, revision, result, then } => match result {
+                Ok(()) => {
+                    self.history.mark_saved_revision(revision);
+                    if let Some(f) = &mut self.file {
+                        f.save_path = Some(path.clone());
+                    }
+                    self.config.push_recent(&path);
+                    self.notify(Level::Info, format!("Saved {}", path.display()));
+                    if let Some(p) = then {
+                        self.run_pending(p);
+                    }
+                }
+                Err(e) => self.notify(Level::Error, format!("The file was not saved: {e}")),
+            },
+            Done::Picked { pick, path } => {
+                let Some(path) = path else { return };
+                match pick {
+                    Pick::Open => self.open(path),
+                    Pick::SaveAs(then) => self.save_to(path, then),
+                    Pick::Audio => self.load_audio(path),
+                    Pick::Export(_) => {
+                        if let Some(d) = &mut self.view.export {
+                            d.path = path.display().to_string();
+                            // The native dialog already asked about replacing the file.
+                            d.confirm_overwrite = false;
+                        }
+                    }
+                }
+            }
+            Done::Exported { path, result } => self.finish_export(path, result),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The unsaved-changes prompt
+    // -----------------------------------------------------------------------------------------
+
+    /// Do what was waiting on the unsaved-changes prompt.
+    fn run_pending(&mut self, p: Pending) {
+        match p {
+            Pending::Open(path) => self.start_open(path),
+            Pending::OpenDialog => self.pick(Pick::Open, None),
+            Pending::Close => self.do_close(),
+            Pending::Quit => {
+                self.allow_close = true;
+                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// The unsaved-changes prompt's answers.
+    pub(crate) fn answer_unsaved(&mut self, answer: UnsavedAnswer) {
+        let Some(Modal::Unsaved(p)) = self.view.modal.take() else { return };
+        match answer {
+            UnsavedAnswer::Save => self.save_then(Some(p)),
+            UnsavedAnswer::Discard => {
+                // The document is dropped: mark it clean so nothing asks again.
+                self.history.mark_saved();
+                self.run_pending(p);
+            }
+            UnsavedAnswer::Cancel => {}
+        }
+    }
+
+    /// Dropped files: recordings are used, anything else is opened.
+    pub(crate) fn dropped(&mut self, paths: Vec<PathBuf>) {
+        for p in paths {
+            if is_audio_path(&p) {
+                if self.file.is_some() {
+                    self.load_audio(p);
+                }
+            } else {
+                self.open(p);
+            }
+        }
+    }
+}
+
+/// The native dialog for `pick` (runs on a task: it blocks until the user answers).
+fn show_dialog(pick: &Pick, dir: Option<PathBuf>, default: Option<PathBuf>) -> Option<PathBuf> {
+    let mut d = rfd::FileDialog::new();
+    if let Some(dir) = &dir {
+        d = d.set_directory(dir);
+    }
+    let suggest = |mut d: rfd::FileDialog| {
+        if let Some(p) = &default {
+            if let Some(dir) = p.parent().filter(|d| d.is_dir()) {
+                d = d.set_directory(dir);
+            }
+            if let Some(n) = p.file_name() {
+                d = d.set_file_name(n.to_string_lossy());
+            }
+        }
+        d
+    };
+    match pick {
+        Pick::Open => d
+            .add_filter("Transcripts", &["txt", "json", "docx", "srt", "vtt", "md", "html", "htm"])
+            .add_filter("All files", &["*"])
+            .pick_file(),
+        Pick::SaveAs(_) => suggest(d).add_filter("Turnfix JSON", &["json"]).save_file(),
+        Pick::Audio => d.add_filter("Recordings", AUDIO_EXTENSIONS).add_filter("All files", &["*"]).pick_file(),
+        Pick::Export(fmt) => suggest(d).add_filter(fmt.name(), &[fmt.extension()]).save_file(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::model::TranscriptBuilder;
+
+    fn app_with_import(dir: &Path) -> App {
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("Ann"), Some(0), None, "Hello.");
+        let import = Import {
+            doc: b.finish(),
+            warnings: vec![Warning::new(3, "a line without a speaker"), Warning::new(9, "page furniture set aside")],
+            format: Format::OtterTxt,
+        };
+        let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+        app.install(dir.join("talk.txt"), import, None);
+        app
+    }
+
+    #[test]
+    fn every_import_warning_is_a_notification_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app_with_import(dir.path());
+        let texts: Vec<&str> = app.notifications().iter().map(|n| n.text.as_str()).collect();
+        assert!(texts.contains(&"talk.txt, line 3: a line without a speaker"), "{texts:?}");
+        assert!(texts.contains(&"talk.txt, line 9: page furniture set aside"), "{texts:?}");
+        assert!(app.notifications().iter().all(|n| n.level == Level::Warning));
+    }
+
+    #[test]
+    fn save_as_from_the_prompt_keeps_the_pending_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app_with_import(dir.path());
+        let t = app.doc.turns[0].id;
+        app.typed(t, "Hello!".into());
+        app.close();
+        assert_eq!(app.view.modal, Some(Modal::Unsaved(Pending::Close)));
+        // The answer Save on a never-saved import goes through Save As; its dialog's answer
+        // arrives as a task result, and the Close still follows the save.
+        let target = dir.path().join("chosen.json");
+        app.finish(Done::Picked { pick: Pick::SaveAs(Some(Pending::Close)), path: Some(target.clone()) });
+        app.wait_for_jobs();
+        assert!(target.is_file(), "saved where the dialog said");
+        assert!(app.file.is_none(), "then closed");
+    }
+
+    #[test]
+    fn a_second_save_is_refused_while_one_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app_with_import(dir.path());
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        app.save_to(a.clone(), None);
+        app.save_to(b.clone(), None);
+        assert!(app.status().is_some_and(|s| s.contains("already running")), "{:?}", app.status());
+        app.wait_for_jobs();
+        assert!(a.is_file());
+        assert!(!b.exists(), "the second save was not started");
+    }
+}

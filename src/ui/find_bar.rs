@@ -1,0 +1,58 @@
+//! The find and replace bar.
+
+use super::{Command, Commands, Inputs, ViewState};
+use egui::RichText;
+
+pub fn find_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut Commands) {
+    let find = &mut view.find;
+    ui.horizontal_wrapped(|ui| {
+        let f = ui
+            .add(egui::TextEdit::singleline(&mut find.query.text).hint_text("Find").desired_width(180.0))
+            .accessible_name("Find");
+        if find.focus_field {
+            f.request_focus();
+            find.focus_field = false;
+        }
+        let enter = f.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.add(egui::TextEdit::singleline(&mut find.replace).hint_text("Replace with").desired_width(180.0))
+            .accessible_name("Replace with");
+        let q = &mut find.query;
+        ui.checkbox(&mut q.case_sensitive, "Case");
+        ui.checkbox(&mut q.whole_word, "Whole word");
+        ui.checkbox(&mut q.regex, "Regex");
+        let sel = q.speaker.and_then(|s| input.doc.speaker(s)).map_or("All speakers".to_string(), |s| s.name.clone());
+        let combo = egui::ComboBox::from_id_salt("find-speaker").selected_text(sel).show_ui(ui, |ui| {
+            ui.selectable_value(&mut q.speaker, None, "All speakers");
+            for s in &input.doc.speakers {
+                ui.selectable_value(&mut q.speaker, Some(s.id), &s.name);
+            }
+        });
+        let _ = combo.response.accessible_name("Speaker filter");
+        find.refresh(input.doc, input.revision);
+        let n = find.matches().len();
+        if let Some(e) = &find.error {
+            ui.label(RichText::new(format!("bad pattern: {e}")).color(ui.visuals().error_fg_color));
+        } else {
+            let text = match find.current {
+                Some(c) if n > 0 => format!("{} of {n} matches", c + 1),
+                _ => format!("{n} matches"),
+            };
+            ui.label(text);
+        }
+        if ui.add_enabled(n > 0, egui::Button::new("Previous")).clicked() {
+            out.push(Command::FindStep { forward: false });
+        }
+        if ui.add_enabled(n > 0, egui::Button::new("Next")).clicked() || (enter && n > 0) {
+            out.push(Command::FindStep { forward: true });
+        }
+        if ui.add_enabled(n > 0, egui::Button::new("Replace")).clicked() {
+            out.push(Command::ReplaceCurrent);
+        }
+        if ui.add_enabled(n > 0, egui::Button::new("Replace all")).clicked() {
+            out.push(Command::ReplaceAll);
+        }
+        if ui.small_button("Close").clicked() {
+            find.open = false;
+        }
+    });
+}

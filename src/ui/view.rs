@@ -1,0 +1,153 @@
+//! The UI's own state, apart from the document: where the list is scrolled and focused, the
+//! find bar, the waveform's zoom, the chip menu's scope, name buffers, which dialogs are open,
+//! and the caches built on the document (which follow [`ViewState::follow`]).
+
+use super::find::FindState;
+use super::list::ListState;
+use super::wave::WaveCache;
+use crate::edit::{Change, Scope};
+use crate::export::{ExportFormat, ExportOptions};
+use crate::model::{Ms, SpeakerId, Transcript, TurnId};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Open(PathBuf),
+    OpenDialog,
+    Close,
+    Quit,
+}
+
+/// The modal dialog being shown, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Modal {
+    /// "Save changes?" with Save / Discard / Cancel, then do the pending action.
+    Unsaved(Pending),
+    GoTo {
+        text: String,
+        error: Option<String>,
+    },
+    Retime {
+        turn: TurnId,
+        text: String,
+        error: Option<String>,
+    },
+    Help,
+    /// The export dialog (its state is [`ViewState::export`]).
+    Export,
+}
+
+/// The open export dialog.
+#[derive(Clone, Debug)]
+pub struct ExportDialog {
+    pub format: ExportFormat,
+    pub options: ExportOptions,
+    /// Where to write (typed, or chosen with the file dialog).
+    pub path: String,
+    /// The file exists and the user has been asked whether to replace it.
+    pub confirm_overwrite: bool,
+    /// The preview and what it was made from (cleared by every document change).
+    pub(crate) preview: Option<((ExportFormat, ExportOptions), String)>,
+}
+
+impl ExportDialog {
+    pub fn new(format: ExportFormat, options: ExportOptions, path: String) -> ExportDialog {
+        ExportDialog { format, options, path, confirm_overwrite: false, preview: None }
+    }
+
+    /// The preview last shown.
+    pub fn preview_text(&self) -> Option<&str> {
+        self.preview.as_ref().map(|p| p.1.as_str())
+    }
+}
+
+/// Per-speaker figures for the speakers panel (cleared when anything but a text changes).
+pub(crate) struct SpeakerStats {
+    pub counts: HashMap<SpeakerId, usize>,
+    pub talk: HashMap<SpeakerId, Ms>,
+}
+
+/// Everything the UI keeps between frames.
+pub struct ViewState {
+    pub list: ListState,
+    pub find: FindState,
+    pub wave_zoom: f32,
+    pub(crate) wave_cache: WaveCache,
+    /// The scope the speaker chip menu applies.
+    pub chip_scope: Scope,
+    /// Speaker names being typed, and the new speaker's name.
+    pub speaker_names: HashMap<SpeakerId, String>,
+    pub new_speaker: String,
+    pub(crate) stats: Option<SpeakerStats>,
+    /// Keep the turn being spoken in view; paused by typing or scrolling by hand.
+    pub follow: bool,
+    pub follow_paused: bool,
+    pub modal: Option<Modal>,
+    pub export: Option<ExportDialog>,
+    pub show_speakers: bool,
+    pub show_settings: bool,
+    pub show_notifications: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            list: ListState::default(),
+            find: FindState::default(),
+            wave_zoom: 1.0,
+            wave_cache: WaveCache::default(),
+            chip_scope: Scope::Turn,
+            speaker_names: HashMap::new(),
+            new_speaker: String::new(),
+            stats: None,
+            follow: true,
+            follow_paused: false,
+            modal: None,
+            export: None,
+            show_speakers: true,
+            show_settings: false,
+            show_notifications: false,
+        }
+    }
+}
+
+impl ViewState {
+    /// The turn commands act on: the focused one, or the last one focused.
+    pub fn current_turn(&self, doc: &Transcript) -> Option<TurnId> {
+        self.list.current.filter(|id| doc.turn_index(*id).is_some())
+    }
+
+    /// The document changed (`doc` is already the new one): every cache follows.
+    pub fn follow(&mut self, doc: &Transcript, change: &Change) {
+        if change.structure {
+            self.stats = None;
+            self.wave_cache.clear_bands();
+        } else {
+            let mut before = change.rev_before;
+            for &turn in &change.texts {
+                self.list.text_changed(doc, turn, before, change.rev_after);
+                if let Some(i) = doc.turn_index(turn) {
+                    self.find.text_changed(doc, i, before, change.rev_after);
+                }
+                before = change.rev_after;
+            }
+        }
+        if let Some(d) = &mut self.export {
+            d.preview = None;
+        }
+    }
+
+    /// Another document (opened, or closed): nothing of the old one's view is kept but the
+    /// find query and the panels shown.
+    pub fn new_document(&mut self) {
+        self.list = ListState::default();
+        self.find.current = None;
+        self.find.invalidate();
+        self.stats = None;
+        self.speaker_names.clear();
+        self.wave_cache = WaveCache::default();
+        self.export = None;
+    }
+}

@@ -4,4 +4,5 @@ pub mod check;
 pub mod convert;
 pub mod editor;
 pub mod probe;
+pub mod recover;
 pub mod report;

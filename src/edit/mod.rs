@@ -10,6 +10,7 @@ mod history;
 pub use history::{Change, History, HistoryEntry};
 
 use crate::model::{Color, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq)]
@@ -40,8 +41,8 @@ pub enum EditError {
     SameSpeaker,
 }
 
-/// A change to the document.
-#[derive(Clone, Debug, PartialEq)]
+/// A change to the document. Serializable, for the autosave journal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Edit {
     SetText {
         turn: TurnId,
@@ -90,7 +91,7 @@ pub enum Edit {
 }
 
 /// Which turns a speaker change applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     /// Only this turn.
     Turn,

@@ -139,6 +139,11 @@ fn validate(doc: &Transcript) -> Vec<Warning> {
             ));
         }
     }
+    // Times past this are no recording's: refused, so that no arithmetic on them overflows.
+    const MAX_MS: u64 = 1000 * 3_600_000;
+    if let Some(t) = doc.turns.iter().find(|t| t.start_ms > MAX_MS || t.end_ms.is_some_and(|e| e > MAX_MS)) {
+        w.push(Warning::new(0, format!("fatal: turn {} has an absurd time (over 1000 hours)", t.id.0)));
+    }
     let mut sp = std::collections::HashSet::new();
     for s in &doc.speakers {
         if !sp.insert(s.id) {

@@ -147,6 +147,14 @@ pub struct Import {
 /// is not UTF-8 is read as Windows-1252 (a superset of Latin-1's printable range), with a
 /// warning that names the encoding used.
 pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, Option<Warning>) {
+    // UTF-16 with a byte-order mark (Windows Notepad's "Unicode") is read as such.
+    for (bom, enc) in [(b"\xFF\xFE", encoding_rs::UTF_16LE), (b"\xFE\xFF", encoding_rs::UTF_16BE)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (cow, _) = enc.decode_without_bom_handling(rest);
+            let text = cow.replace("\r\n", "\n").replace('\r', "\n");
+            return (Cow::Owned(text), None);
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, warning) = match std::str::from_utf8(bytes) {
         // The common case borrows: no copy of a large transcript.
@@ -247,10 +255,39 @@ fn parse(bytes: &[u8], format: Format) -> Result<(Transcript, Vec<Warning>), Par
     Ok((doc, w))
 }
 
+/// The largest transcript file read (a 10,000-turn Turnfix JSON is about 24 MB).
+pub const MAX_TRANSCRIPT_BYTES: u64 = 128 << 20;
+
+/// Read a transcript file's bytes, refusing files over [`MAX_TRANSCRIPT_BYTES`] before reading
+/// them (and never reading more than that, should the file grow meanwhile).
+pub fn read_file_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io = |err| ReadError::Io { file: path.display().to_string(), err };
+    let too_big = |len: u64| ReadError::Unusable {
+        file: path.display().to_string(),
+        reason: format!(
+            "the file is too large for a transcript ({} MB; the limit is {} MB)",
+            len >> 20,
+            MAX_TRANSCRIPT_BYTES >> 20
+        ),
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if len > MAX_TRANSCRIPT_BYTES {
+        return Err(too_big(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(MAX_TRANSCRIPT_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_TRANSCRIPT_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Read a transcript file.
 pub fn read_path(path: &Path, forced: Option<Format>) -> Result<Import, ReadError> {
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|err| ReadError::Io { file: path.display().to_string(), err })?;
+    let bytes = read_file_bounded(path)?;
     read_bytes(&bytes, &file, forced).map_err(|e| match e {
         // Name the path as the user gave it.
         ReadError::Unusable { reason, .. } => ReadError::Unusable { file: path.display().to_string(), reason },

@@ -1,5 +1,16 @@
-//! Files on disk: atomic saves of the corrected JSON, the audio link relative to it, and (with
-//! a later issue) autosave and crash recovery, which reuse [`write_atomic`].
+//! Files on disk: atomic saves of the corrected JSON (with the changed-on-disk check and a
+//! backup, [`save`]), the audio link relative to it, and autosave with crash recovery
+//! ([`autosave`], [`journal`], [`recovery`]), driven through [`Editing`].
+
+pub mod autosave;
+mod editing;
+pub mod journal;
+pub mod recovery;
+pub mod save;
+
+pub use autosave::Autosaver;
+pub use editing::Editing;
+pub use save::{DiskStamp, SaveError, Saved, check_unchanged, default_save_path, save_checked, unused_save_path};
 
 pub mod config;
 
@@ -8,25 +19,21 @@ use crate::formats::{self, Import, ReadError};
 use crate::model::{AudioLink, Extra, Transcript};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum SaveError {
-    /// The io error is part of the message, not a separate cause, so it is shown once.
-    #[error("{path}: cannot save: {err}")]
-    Io { path: String, err: std::io::Error },
-}
 
 /// Write `bytes` to `path` atomically: a temporary file beside the target is written, fsynced
 /// and renamed over the target, and then the directory is fsynced. A failed save leaves the old
-/// file as it was.
+/// file as it was, and the error says why ([`SaveError`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let err = |err| SaveError::Io { path: path.display().to_string(), err };
+    let err = |e| SaveError::from_io(path, e);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if path.is_dir() {
+        return Err(SaveError::IsFolder { path: path.display().to_string() });
+    }
+    // The temporary name must fit where the target's name fits: keep at most 64 characters.
+    let name: String = path.file_name().map(|n| n.to_string_lossy().chars().take(64).collect()).unwrap_or_default();
     let mut tmp =
         tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
@@ -50,6 +57,43 @@ pub fn save_json(doc: &Transcript, path: &Path) -> Result<(), SaveError> {
 /// Open any supported transcript.
 pub fn open(path: &Path) -> Result<Import, ReadError> {
     formats::read_path(path, None)
+}
+
+/// Open, and record what the file was (for [`check_unchanged`] before the next save over it).
+/// The file is read once.
+pub fn open_stamped(path: &Path) -> Result<(Import, DiskStamp), ReadError> {
+    let bytes = formats::read_file_bounded(path)?;
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let import = formats::read_bytes(&bytes, &file, None).map_err(|e| match e {
+        ReadError::Unusable { reason, .. } => ReadError::Unusable { file: path.display().to_string(), reason },
+        other => other,
+    })?;
+    Ok((import, DiskStamp::of_bytes(path, &bytes)))
+}
+
+/// When the recording a JSON at `json_path` links to lies outside the JSON's folder (an absolute
+/// path elsewhere, or `..` climbing out), the resolved path, so that the app can show it and
+/// ask before opening it. None for a recording in the folder or below it. Decided on the path
+/// alone (nothing is opened); symlinks are not followed.
+pub fn audio_outside_folder(json_path: &Path, link: &AudioLink) -> Option<PathBuf> {
+    let base = normalize(absolute(json_path).parent().unwrap_or(Path::new("/")));
+    let target = normalize(&resolve_audio(json_path, link));
+    (!target.starts_with(&base)).then_some(target)
+}
+
+/// `.` and `..` resolved on the path's text.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The audio link to store in a JSON saved at `json_path`, for the recording at `audio`.

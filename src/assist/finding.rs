@@ -90,7 +90,7 @@ impl std::fmt::Display for Kind {
 }
 
 /// A fix the user can apply with one key. [`Suggestion::edit`] builds it as an ordinary edit.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Suggestion {
     /// Give the turn this speaker.
     SetSpeaker { speaker: SpeakerId },

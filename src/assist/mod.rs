@@ -63,19 +63,21 @@ pub fn rank(findings: &mut [Finding]) {
 
 /// One finding per turn for everything that says its speaker is wrong: text and voice evidence
 /// for the same turn combine (their scores as independent evidence), keeping the strongest
-/// finding's kind and fix and listing the others in `also`. Exact repeats of other kinds merge.
+/// finding's kind and fix and listing the others in `also`. Findings of another kind merge only
+/// when they repeat each other (same turn, kind and fix).
 fn combine(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut speaker_at: HashMap<TurnId, usize> = HashMap::new();
-    let mut other_at: HashMap<(TurnId, Kind), usize> = HashMap::new();
+    let mut other_at: HashMap<(TurnId, Kind, Option<Suggestion>), usize> = HashMap::new();
     for f in findings {
-        let slot = if f.kind.is_speaker_kind() { speaker_at.get(&f.turn_id) } else { other_at.get(&(f.turn_id, f.kind)) };
+        let key = (f.turn_id, f.kind, f.suggestion.clone());
+        let slot = if f.kind.is_speaker_kind() { speaker_at.get(&f.turn_id) } else { other_at.get(&key) };
         match slot {
             None => {
                 if f.kind.is_speaker_kind() {
                     speaker_at.insert(f.turn_id, out.len());
                 } else {
-                    other_at.insert((f.turn_id, f.kind), out.len());
+                    other_at.insert(key, out.len());
                 }
                 out.push(f);
             }

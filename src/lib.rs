@@ -5,6 +5,7 @@
 //! build the eframe window on top of all of them.
 
 pub mod app;
+pub mod assist;
 pub mod audio;
 pub mod edit;
 pub mod export;

@@ -111,6 +111,14 @@ pub struct Turn {
     /// The turn this one was split from (for the corrections report).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_from: Option<TurnId>,
+    /// The user has checked this turn (speaker and text) by hand; the correction assistant
+    /// never changes a reviewed turn.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reviewed: bool,
+    /// Kinds of assistant finding the user dismissed for this turn ("not a problem"), e.g.
+    /// `speaker-handoff`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -127,6 +135,8 @@ impl Turn {
             original: None,
             merged: Vec::new(),
             split_from: None,
+            reviewed: false,
+            dismissed: Vec::new(),
             extra: Extra::new(),
         }
     }
@@ -366,6 +376,8 @@ impl TranscriptBuilder {
             }),
             merged: Vec::new(),
             split_from: None,
+            reviewed: false,
+            dismissed: Vec::new(),
             extra: Extra::new(),
         });
         id

@@ -1,0 +1,247 @@
+//! Voice checks and re-matching, on plain data the voice analysis supplies: one embedding per
+//! turn (or the similarities it already computed) and, per turn, a likely change of voice.
+//! Nothing here decodes audio.
+
+use super::finding::{Finding, Kind, Suggestion};
+use crate::edit::{self, Edit};
+use crate::model::{Ms, SpeakerId, Transcript, TurnId};
+use std::collections::HashMap;
+
+/// A likely change of speaker inside a turn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VoiceChange {
+    pub at_ms: Ms,
+    /// 0 to 1: how sure the analysis is that two voices are there.
+    pub score: f32,
+}
+
+/// What the voice analysis found for one turn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnVoice {
+    pub turn: TurnId,
+    /// The turn's voice embedding (any fixed length), when it had enough speech.
+    pub embedding: Option<Vec<f32>>,
+    /// Similarity of the turn's voice to each speaker's (cosine, -1 to 1). Empty: computed
+    /// here from the embeddings, each turn against the other turns of every speaker.
+    pub similarity: Vec<(SpeakerId, f32)>,
+    pub change: Option<VoiceChange>,
+}
+
+impl TurnVoice {
+    /// A turn known by its embedding alone (similarities computed here, no change point).
+    pub fn embedded(turn: TurnId, embedding: Vec<f32>) -> TurnVoice {
+        TurnVoice { turn, embedding: Some(embedding), similarity: Vec::new(), change: None }
+    }
+}
+
+/// The voice analysis of a recording, turn by turn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VoiceEvidence {
+    pub turns: Vec<TurnVoice>,
+}
+
+/// How much more like another speaker a turn must be than like its own to be flagged.
+pub const MISMATCH_MARGIN: f32 = 0.08;
+/// The margin re-matching asks for.
+pub const REMATCH_MARGIN: f32 = 0.1;
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut ab, mut aa, mut bb) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa.sqrt() * bb.sqrt()) }
+}
+
+/// Sum of embeddings per speaker over the turns `keep` accepts.
+fn sums<'a>(
+    doc: &Transcript,
+    emb: &HashMap<TurnId, &'a [f32]>,
+    keep: impl Fn(usize) -> bool,
+) -> HashMap<SpeakerId, (Vec<f32>, usize)> {
+    let mut out: HashMap<SpeakerId, (Vec<f32>, usize)> = HashMap::new();
+    for (i, t) in doc.turns.iter().enumerate() {
+        let Some(e) = emb.get(&t.id) else { continue };
+        if !keep(i) {
+            continue;
+        }
+        let s = out.entry(t.speaker).or_insert_with(|| (vec![0.0; e.len()], 0));
+        if s.0.len() == e.len() {
+            for (a, b) in s.0.iter_mut().zip(e.iter()) {
+                *a += b;
+            }
+            s.1 += 1;
+        }
+    }
+    out
+}
+
+/// Similarity of each embedded turn to each speaker: against that speaker's centroid, leaving
+/// the turn itself out of its own speaker's centroid.
+fn similarities(doc: &Transcript, ev: &VoiceEvidence) -> HashMap<TurnId, Vec<(SpeakerId, f32)>> {
+    let mut out = HashMap::new();
+    let emb: HashMap<TurnId, &[f32]> =
+        ev.turns.iter().filter_map(|v| Some((v.turn, v.embedding.as_deref()?))).collect();
+    let sum = sums(doc, &emb, |_| true);
+    for v in &ev.turns {
+        if !v.similarity.is_empty() {
+            out.insert(v.turn, v.similarity.clone());
+            continue;
+        }
+        let (Some(e), Some(t)) = (v.embedding.as_deref(), doc.turn(v.turn)) else { continue };
+        let mut sims = Vec::new();
+        for (&s, (total, n)) in &sum {
+            let mut c = total.clone();
+            let mut n = *n;
+            if s == t.speaker {
+                for (a, b) in c.iter_mut().zip(e) {
+                    *a -= b;
+                }
+                n -= 1;
+            }
+            if n > 0 {
+                sims.push((s, cosine(e, &c)));
+            }
+        }
+        sims.sort_by_key(|(s, _)| s.0);
+        out.insert(v.turn, sims);
+    }
+    out
+}
+
+/// Voice-mismatch and two-voices findings.
+pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
+    let sims = similarities(doc, ev);
+    for v in &ev.turns {
+        let Some(i) = doc.turn_index(v.turn) else { continue };
+        let t = &doc.turns[i];
+        if t.reviewed {
+            continue;
+        }
+        if let Some(s) = sims.get(&v.turn) {
+            let own = s.iter().find(|(id, _)| *id == t.speaker).map(|p| p.1);
+            let best = s.iter().filter(|(id, _)| *id != t.speaker).max_by(|a, b| a.1.total_cmp(&b.1));
+            if let (Some(own), Some(&(other, sim))) = (own, best)
+                && sim - own >= MISMATCH_MARGIN
+            {
+                let score = (0.5 + 2.0 * (sim - own)).min(0.95);
+                let list: serde_json::Map<String, serde_json::Value> =
+                    s.iter().map(|(id, v)| (doc.speaker_name(*id).to_string(), ((*v * 1000.0).round() / 1000.0).into())).collect();
+                out.push(
+                    Finding::new(
+                        doc,
+                        i,
+                        Kind::VoiceMismatch,
+                        score,
+                        format!(
+                            "sounds like {} ({:.2}) more than {} ({:.2})",
+                            doc.speaker_name(other),
+                            sim,
+                            doc.speaker_name(t.speaker),
+                            own
+                        ),
+                    )
+                    .with("similarity", list)
+                    .suggest(Suggestion::SetSpeaker { speaker: other }),
+                );
+            }
+        }
+        if let Some(c) = v.change
+            && c.score >= 0.5
+        {
+            let end = doc.effective_end(i);
+            if c.at_ms > t.start_ms && c.at_ms < end.max(t.start_ms + 1) {
+                // The text offset in proportion to the time, snapped to a word start.
+                let frac = (c.at_ms - t.start_ms) as f64 / (end - t.start_ms).max(1) as f64;
+                let offset = word_boundary(&t.text, (t.text.len() as f64 * frac) as usize);
+                out.push(
+                    Finding::new(
+                        doc,
+                        i,
+                        Kind::TwoVoices,
+                        0.4 + 0.5 * c.score,
+                        format!("two voices: the voice changes at {} ms", c.at_ms),
+                    )
+                    .with("at_ms", c.at_ms)
+                    .with("change_score", c.score)
+                    .suggest(Suggestion::Split { at_ms: c.at_ms, offset }),
+                );
+            }
+        }
+    }
+}
+
+fn word_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    match text[at..].find(' ') {
+        Some(p) => at + p + 1,
+        None => at,
+    }
+}
+
+/// True when the user has confirmed this turn's speaker: reviewed, or the speaker set by hand.
+pub fn confirmed(doc: &Transcript, index: usize) -> bool {
+    let t = &doc.turns[index];
+    t.reviewed
+        || t.original.as_ref().is_some_and(|o| o.speaker.as_deref().is_some_and(|n| n != doc.speaker_name(t.speaker)))
+}
+
+/// One line of the re-match preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RematchLine {
+    pub turn: usize,
+    pub turn_id: TurnId,
+    pub from: SpeakerId,
+    pub to: SpeakerId,
+    /// Similarity to the new speaker's voice, and to the labelled one's.
+    pub similarity: f32,
+    pub own_similarity: f32,
+}
+
+/// Rebuild each speaker's voice from the confirmed turns only, and list every unconfirmed
+/// turn whose best voice is another speaker by at least `margin`.
+pub fn rematch(doc: &Transcript, ev: &VoiceEvidence, margin: f32) -> Vec<RematchLine> {
+    let emb: HashMap<TurnId, &[f32]> =
+        ev.turns.iter().filter_map(|v| Some((v.turn, v.embedding.as_deref()?))).collect();
+    let centroids = sums(doc, &emb, |i| confirmed(doc, i));
+    let mut out = Vec::new();
+    for (i, t) in doc.turns.iter().enumerate() {
+        if confirmed(doc, i) {
+            continue;
+        }
+        let Some(e) = emb.get(&t.id) else { continue };
+        let score = |s: SpeakerId| centroids.get(&s).map(|(c, _)| cosine(e, c));
+        let Some(own) = score(t.speaker) else { continue };
+        let best = centroids
+            .keys()
+            .filter(|&&s| s != t.speaker)
+            .filter_map(|&s| Some((s, score(s)?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.0.cmp(&a.0.0)));
+        if let Some((to, sim)) = best
+            && sim - own >= margin
+        {
+            out.push(RematchLine { turn: i, turn_id: t.id, from: t.speaker, to, similarity: sim, own_similarity: own });
+        }
+    }
+    out
+}
+
+/// Apply a re-match preview as one undoable step.
+pub fn rematch_edit(lines: &[RematchLine]) -> Edit {
+    let mut by: Vec<(SpeakerId, Vec<TurnId>)> = Vec::new();
+    for l in lines {
+        match by.iter_mut().find(|(s, _)| *s == l.to) {
+            Some((_, v)) => v.push(l.turn_id),
+            None => by.push((l.to, vec![l.turn_id])),
+        }
+    }
+    Edit::Batch {
+        label: "Re-match unreviewed turns".into(),
+        edits: by.into_iter().map(|(s, ids)| edit::set_speaker_of(&ids, s, "Re-match")).collect(),
+    }
+}

@@ -1,0 +1,226 @@
+//! Words of a turn's text with their byte offsets, and the speakers' names as they appear in
+//! text: the one tokenizer every text check shares.
+
+use crate::model::{SpeakerId, Transcript};
+use std::collections::HashMap;
+
+/// One word of a text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Word<'a> {
+    /// The word, without a possessive `'s` and without surrounding punctuation.
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+    /// First word of a sentence (or of the text).
+    pub sentence_start: bool,
+    /// Followed by a possessive `'s` / `’s`.
+    pub possessive: bool,
+    /// The punctuation right after the word (skipping spaces), if any: `,` `.` `?` `!` ...
+    pub after: Option<char>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Split `text` into words. Apostrophes and hyphens inside a word are kept in it.
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out: Vec<Word<'_>> = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut sentence_start = true;
+    while i < text.len() {
+        let c = text[i..].chars().next().expect("in bounds");
+        if !is_word_char(c) {
+            if matches!(c, '.' | '?' | '!' | '…') {
+                sentence_start = true;
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        while j < text.len() {
+            let c = text[j..].chars().next().expect("in bounds");
+            if is_word_char(c) {
+                j += c.len_utf8();
+                end = j;
+            } else if matches!(c, '\'' | '’' | '-') {
+                // Inside a word only when a letter follows.
+                let k = j + c.len_utf8();
+                match text[k..].chars().next() {
+                    Some(n) if is_word_char(n) => j = k,
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        let mut w = &text[start..end];
+        let mut possessive = false;
+        for suffix in ["'s", "’s", "'S", "’S"] {
+            if let Some(stem) = w.strip_suffix(suffix)
+                && !stem.is_empty()
+            {
+                w = stem;
+                possessive = true;
+                break;
+            }
+        }
+        let mut k = end;
+        while k < b.len() && b[k] == b' ' {
+            k += 1;
+        }
+        let after = text[k..].chars().next().filter(|c| !is_word_char(*c));
+        out.push(Word {
+            text: w,
+            start,
+            end,
+            cap: w.chars().next().is_some_and(char::is_uppercase),
+            sentence_start,
+            possessive,
+            after,
+        });
+        sentence_start = false;
+        i = end;
+    }
+    out
+}
+
+/// True when a speaker label is a placeholder rather than a person's name.
+pub fn is_generic_name(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    n.is_empty()
+        || n.starts_with("unknown")
+        || n.starts_with("speaker")
+        || n.starts_with("participant")
+        || n.starts_with("guest")
+        || n.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The speakers' names, by the words they are called by in text: the full name, the first
+/// name, and the last name when no other speaker shares it.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    /// A single word (first or last name) that names exactly one speaker.
+    single: HashMap<String, SpeakerId>,
+    /// Two-word names ("Metta Spencer").
+    pairs: HashMap<(String, String), SpeakerId>,
+    /// First words of the two-word names, to look pairs up only where one may start.
+    firsts: std::collections::HashSet<String>,
+}
+
+/// A speaker named in a text: word indices `first..=last`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mention {
+    pub speaker: SpeakerId,
+    pub first: usize,
+    pub last: usize,
+}
+
+impl NameIndex {
+    pub fn new(doc: &Transcript) -> NameIndex {
+        let mut single: HashMap<String, Option<SpeakerId>> = HashMap::new();
+        let mut pairs = HashMap::new();
+        // Two speakers with the same first name (a renamed duplicate such as "Monica" and
+        // "Monica Powell") are one person for the name checks: map to the first.
+        for s in &doc.speakers {
+            if is_generic_name(&s.name) {
+                continue;
+            }
+            let parts: Vec<&str> = s.name.split_whitespace().collect();
+            for p in &parts {
+                if p.chars().count() < 2 || !p.chars().next().is_some_and(char::is_uppercase) {
+                    continue;
+                }
+                single
+                    .entry(p.to_string())
+                    .and_modify(|e| {
+                        if e.is_some_and(|id| !same_person(doc, id, s.id)) {
+                            *e = None;
+                        }
+                    })
+                    .or_insert(Some(s.id));
+            }
+            for w in parts.windows(2) {
+                pairs.entry((w[0].to_string(), w[1].to_string())).or_insert(s.id);
+            }
+        }
+        let firsts = pairs.keys().map(|(a, _): &(String, String)| a.clone()).collect();
+        NameIndex { single: single.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), pairs, firsts }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.single.is_empty() && self.pairs.is_empty()
+    }
+
+    /// Every speaker named in `words`, longest match first.
+    pub fn mentions(&self, words: &[Word<'_>]) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            if !w.cap {
+                i += 1;
+                continue;
+            }
+            if let Some(n) = words.get(i + 1)
+                && !w.possessive
+                && self.firsts.contains(w.text)
+                && let Some(&id) = self.pairs.get(&(w.text.to_string(), n.text.to_string()))
+            {
+                out.push(Mention { speaker: id, first: i, last: i + 1 });
+                i += 2;
+                continue;
+            }
+            if let Some(&id) = self.single.get(w.text) {
+                out.push(Mention { speaker: id, first: i, last: i });
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Two speakers that are one person under two labels ("Monica" and "Monica Powell").
+fn same_person(doc: &Transcript, a: SpeakerId, b: SpeakerId) -> bool {
+    let (Some(x), Some(y)) = (doc.speaker(a), doc.speaker(b)) else { return false };
+    let first = |n: &str| n.split_whitespace().next().map(str::to_string);
+    let (nx, ny) = (x.name.split_whitespace().count(), y.name.split_whitespace().count());
+    (nx == 1 || ny == 1) && first(&x.name) == first(&y.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TranscriptBuilder;
+
+    #[test]
+    fn words_keep_offsets_and_marks() {
+        let w = words("Thank you, Andre. Konstantin’s remark… so-called it's");
+        let t: Vec<&str> = w.iter().map(|w| w.text).collect();
+        assert_eq!(t, ["Thank", "you", "Andre", "Konstantin", "remark", "so-called", "it"]);
+        assert_eq!(w[2].after, Some('.'));
+        assert!(w[3].sentence_start && w[3].possessive && w[3].cap);
+        assert!(w[5].sentence_start, "after an ellipsis");
+        assert_eq!(&"Thank you, Andre."[w[2].start..w[2].end], "Andre");
+    }
+
+    #[test]
+    fn names_match_full_first_and_unique_last() {
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("Metta Spencer"), Some(0), None, "a");
+        b.push(Some("Doug Saunders"), Some(1), None, "b");
+        b.push(Some("Unknown Speaker"), Some(2), None, "c");
+        let d = b.finish();
+        let idx = NameIndex::new(&d);
+        let w = words("Good morning, Doug. I'm Metta Spencer, and Saunders agrees. Unknown.");
+        let m = idx.mentions(&w);
+        let ids: Vec<u32> = m.iter().map(|m| m.speaker.0).collect();
+        assert_eq!(ids, [2, 1, 2]);
+        assert_eq!((m[1].first, m[1].last), (4, 5));
+    }
+}

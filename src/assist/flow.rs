@@ -66,7 +66,11 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
             if same {
                 f = f.suggest(Suggestion::MergeNext);
             } else if !b.reviewed {
-                f.message.push_str(&format!(", under {} then {}", doc.speaker_name(a.speaker), doc.speaker_name(b.speaker)));
+                f.message.push_str(&format!(
+                    ", under {} then {}",
+                    doc.speaker_name(a.speaker),
+                    doc.speaker_name(b.speaker)
+                ));
                 f = f.suggest(Suggestion::SetSpeaker { speaker: a.speaker });
             }
             out.push(f);
@@ -79,7 +83,10 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
                     i,
                     Kind::SameSpeakerRun,
                     0.45,
-                    format!("{} speaks in this turn and the next: merge them, or one is someone else", doc.speaker_name(a.speaker)),
+                    format!(
+                        "{} speaks in this turn and the next: merge them, or one is someone else",
+                        doc.speaker_name(a.speaker)
+                    ),
                 )
                 .with("speaker", doc.speaker_name(a.speaker))
                 .suggest(Suggestion::MergeNext),

@@ -38,7 +38,8 @@ struct References {
 }
 
 fn add_name(r: &mut References, name: &str, origin: Origin) {
-    let parts: Vec<&str> = name.split_whitespace().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).collect();
+    let parts: Vec<&str> =
+        name.split_whitespace().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).collect();
     for p in &parts {
         let p = p.trim_matches(|c: char| !c.is_alphanumeric());
         if p.chars().count() >= 4 {

@@ -56,9 +56,9 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Sum of embeddings per speaker over the turns `keep` accepts.
-fn sums<'a>(
+fn sums(
     doc: &Transcript,
-    emb: &HashMap<TurnId, &'a [f32]>,
+    emb: &HashMap<TurnId, &[f32]>,
     keep: impl Fn(usize) -> bool,
 ) -> HashMap<SpeakerId, (Vec<f32>, usize)> {
     let mut out: HashMap<SpeakerId, (Vec<f32>, usize)> = HashMap::new();
@@ -127,8 +127,10 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
                 && sim - own >= MISMATCH_MARGIN
             {
                 let score = (0.5 + 2.0 * (sim - own)).min(0.95);
-                let list: serde_json::Map<String, serde_json::Value> =
-                    s.iter().map(|(id, v)| (doc.speaker_name(*id).to_string(), ((*v * 1000.0).round() / 1000.0).into())).collect();
+                let list: serde_json::Map<String, serde_json::Value> = s
+                    .iter()
+                    .map(|(id, v)| (doc.speaker_name(*id).to_string(), ((*v * 1000.0).round() / 1000.0).into()))
+                    .collect();
                 out.push(
                     Finding::new(
                         doc,

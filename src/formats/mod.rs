@@ -51,6 +51,9 @@ pub enum ParseError {
     /// Not the container the format needs (a DOCX that is not a zip, or lacks a part).
     #[error("not a DOCX file: {0}")]
     NotDocx(String),
+    /// A transcript file over [`MAX_TRANSCRIPT_BYTES`], refused before it is read.
+    #[error("the file is too large for a transcript ({mb} MB; the limit is {limit_mb} MB)")]
+    FileTooLarge { mb: u64, limit_mb: u64 },
     /// A part that decompresses past the limit (zip-bomb guard).
     #[error("{part} is too large ({size}, the limit is {limit_mb} MB)")]
     TooLarge { part: String, size: String, limit_mb: u64 },
@@ -265,11 +268,7 @@ pub fn read_file_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
     let io = |err| ReadError::Io { file: path.display().to_string(), err };
     let too_big = |len: u64| ReadError::Unusable {
         file: path.display().to_string(),
-        reason: format!(
-            "the file is too large for a transcript ({} MB; the limit is {} MB)",
-            len >> 20,
-            MAX_TRANSCRIPT_BYTES >> 20
-        ),
+        reason: ParseError::FileTooLarge { mb: len >> 20, limit_mb: MAX_TRANSCRIPT_BYTES >> 20 },
     };
     let f = std::fs::File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();

@@ -4,7 +4,7 @@
 
 use super::autosave::Autosaver;
 use super::journal::Op;
-use crate::edit::{Edit, EditError, History};
+use crate::edit::{Change, Edit, EditError, History};
 use crate::model::{Transcript, TurnId};
 
 pub struct Editing {
@@ -43,22 +43,22 @@ impl Editing {
         }
     }
 
-    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+    pub fn apply(&mut self, edit: Edit) -> Result<Change, EditError> {
         let copy = self.autosave.is_some().then(|| edit.clone());
-        self.history.apply(&mut self.doc, edit)?;
+        let change = self.history.apply(&mut self.doc, edit)?;
         if let Some(edit) = copy {
             self.record(Op::Apply { edit });
         }
-        Ok(())
+        Ok(change)
     }
 
-    pub fn apply_typing(&mut self, turn: TurnId, text: String) -> Result<(), EditError> {
+    pub fn apply_typing(&mut self, turn: TurnId, text: String) -> Result<Change, EditError> {
         let copy = self.autosave.is_some().then(|| text.clone());
-        self.history.apply_typing(&mut self.doc, turn, text)?;
+        let change = self.history.apply_typing(&mut self.doc, turn, text)?;
         if let Some(text) = copy {
             self.record(Op::Typing { turn, text });
         }
-        Ok(())
+        Ok(change)
     }
 
     pub fn seal(&mut self) {
@@ -66,13 +66,13 @@ impl Editing {
         self.record(Op::Seal);
     }
 
-    pub fn undo(&mut self) -> Option<Edit> {
+    pub fn undo(&mut self) -> Option<Change> {
         let e = self.history.undo(&mut self.doc)?;
         self.record(Op::Undo);
         Some(e)
     }
 
-    pub fn redo(&mut self) -> Option<Edit> {
+    pub fn redo(&mut self) -> Option<Change> {
         let e = self.history.redo(&mut self.doc)?;
         self.record(Op::Redo);
         Some(e)

@@ -47,8 +47,8 @@ impl Op {
     /// as they were when recorded.
     pub fn replay(&self, doc: &mut Transcript, history: &mut History) -> Result<(), EditError> {
         match self {
-            Op::Apply { edit } => history.apply(doc, edit.clone()),
-            Op::Typing { turn, text } => history.apply_typing(doc, *turn, text.clone()),
+            Op::Apply { edit } => history.apply(doc, edit.clone()).map(drop),
+            Op::Typing { turn, text } => history.apply_typing(doc, *turn, text.clone()).map(drop),
             Op::Seal => {
                 history.seal();
                 Ok(())

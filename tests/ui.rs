@@ -752,3 +752,55 @@ fn sample_with_recording_draws_the_waveform_then_idles() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn messages_keep_every_warning_and_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let import = turnfix::formats::Import {
+        doc: sample(),
+        warnings: vec![
+            turnfix::formats::Warning::new(3, "a line without a speaker"),
+            turnfix::formats::Warning::new(40, "page furniture set aside"),
+        ],
+        format: turnfix::formats::Format::OtterTxt,
+    };
+    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    app.install(dir.path().join("talk.txt"), import, None);
+    let mut h = harness_for(app);
+    h.run();
+    // An edit that is refused is reported the same way.
+    let first = h.state().document().turns[0].id;
+    h.state_mut().focus_turn(first, None);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    h.run();
+    assert!(h.query_by_label("Not done: there is no previous turn").is_some(), "the latest is in the status bar");
+    h.get_by_label("Messages (4)").click();
+    h.run();
+    assert!(h.query_by_label("talk.txt, line 3: a line without a speaker").is_some());
+    assert!(h.query_by_label("talk.txt, line 40: page furniture set aside").is_some());
+    assert!(h.query_by_label("2 warning(s) while reading talk.txt").is_some());
+}
+
+#[test]
+fn a_recording_that_cannot_play_is_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("talk.mp3");
+    std::fs::write(&bad, "this is not audio").unwrap();
+    let import =
+        turnfix::formats::Import { doc: sample(), warnings: Vec::new(), format: turnfix::formats::Format::Json };
+    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    app.install(dir.path().join("talk.json"), import, Some(bad));
+    let mut h = harness_for(app);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !matches!(h.state().player_state().status, turnfix::audio::LoadStatus::Failed(_)) {
+        assert!(std::time::Instant::now() < deadline, "{:?}", h.state().player_state().status);
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    let errors: Vec<_> = h.state().notifications().iter().filter(|n| n.level == turnfix::ui::Level::Error).collect();
+    assert_eq!(errors.len(), 1, "told once: {errors:?}");
+    assert!(errors[0].text.starts_with("The recording cannot be played: "), "{}", errors[0].text);
+    assert!(h.query_by_label("Playback unavailable").is_some());
+}

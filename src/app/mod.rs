@@ -231,7 +231,7 @@ impl App {
         let ctx = ui.ctx().clone();
         self.adopt_context(&ctx);
         self.finish_tasks();
-        self.player_state = self.player.state();
+        self.read_player();
         self.window_events(&ctx);
         self.read_shortcuts(&ctx);
         self.draw(ui);
@@ -248,6 +248,23 @@ impl App {
                 *t = ctx.clone();
             }
         }
+    }
+
+    /// The player's snapshot for this frame; a recording that fails to load, or a sound device
+    /// that fails, is told once as a notification.
+    fn read_player(&mut self) {
+        let st = self.player.state();
+        if let LoadStatus::Failed(msg) = &st.status
+            && self.player_state.status != st.status
+        {
+            self.notify(Level::Error, format!("The recording cannot be played: {msg}"));
+        }
+        if let Some(note) = &st.output_note
+            && self.player_state.output_note.as_ref() != Some(note)
+        {
+            self.notify(Level::Warning, format!("Sound: {note}"));
+        }
+        self.player_state = st;
     }
 
     /// Closing the window with unsaved changes asks first; dropped files are opened.

@@ -65,7 +65,8 @@ pub fn transport(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &
         // Why playback is off, when it is.
         match &st.status {
             LoadStatus::Failed(msg) => {
-                ui.label(RichText::new(format!("Playback unavailable: {msg}")).color(ui.visuals().warn_fg_color));
+                // The reason is in the notifications; here only the state, with it on hover.
+                ui.label(RichText::new("Playback unavailable").color(ui.visuals().warn_fg_color)).on_hover_text(msg);
             }
             LoadStatus::Loading => {
                 ui.spinner();
@@ -77,7 +78,7 @@ pub fn transport(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &
             LoadStatus::Ready => {}
         }
         if let Some(note) = &st.output_note {
-            ui.label(RichText::new(format!("Sound: {note}")).color(ui.visuals().warn_fg_color));
+            ui.label(RichText::new("No sound device").color(ui.visuals().warn_fg_color)).on_hover_text(note);
         }
     });
 }

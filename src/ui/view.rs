@@ -151,3 +151,39 @@ impl ViewState {
         self.export = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{Edit, History};
+    use crate::model::TranscriptBuilder;
+
+    #[test]
+    fn caches_follow_the_history_s_change() {
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("Ann"), Some(0), None, "cat");
+        b.push(Some("Bob"), Some(1000), None, "dog");
+        let mut d = b.finish();
+        let mut h = History::new();
+        let mut v = ViewState::default();
+        v.find.query.text = "cat".into();
+        v.find.refresh(&d, h.revision());
+        assert_eq!(v.find.matches().len(), 1);
+        v.stats = Some(SpeakerStats { counts: d.turn_counts(), talk: d.talk_time() });
+        v.export = Some(ExportDialog::new(ExportFormat::Srt, ExportOptions::default(), "x.srt".into()));
+        v.export.as_mut().unwrap().preview = Some(((ExportFormat::Srt, ExportOptions::default()), "old".into()));
+        // Typing: the matches follow, the speaker figures stay, the preview goes.
+        let t2 = d.turns[1].id;
+        let c = h.apply_typing(&mut d, t2, "dog cat".into()).unwrap();
+        v.follow(&d, &c);
+        v.find.refresh(&d, h.revision());
+        assert_eq!(v.find.matches().len(), 2);
+        assert!(v.stats.is_some(), "typing keeps the speaker figures");
+        assert!(v.export.as_ref().unwrap().preview.is_none());
+        // A speaker change: the figures go.
+        let to = d.turns[0].speaker;
+        let c = h.apply(&mut d, Edit::SetSpeakers { changes: vec![(t2, to)] }).unwrap();
+        v.follow(&d, &c);
+        assert!(v.stats.is_none());
+    }
+}

@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod exporting;
 pub mod find;
+pub mod icon;
 pub mod recent;
 
 use crate::audio::{LoadStatus, OutputKind, Player, PlayerState};

@@ -151,7 +151,7 @@ fn golden_otter_txt() {
 
 #[test]
 fn otter_txt_layout_is_exact() {
-    let out = text(&sample(), ExportFormat::OtterTxt, &ExportOptions { footer: true, ..opts() });
+    let out = text(&sample(), ExportFormat::OtterTxt, &ExportOptions { footer: true, empty_turns: true, ..opts() });
     assert!(out.starts_with("Ann Lee  0:00  \nHello everyone, and welcome to the call.\n\nBob  0:05  \n"), "{out}");
     assert!(out.contains("\n\nAnn Lee  0:31  \n\n\nSpeaker 3  1:02:03  \n"), "the empty turn keeps its block: {out}");
     assert!(out.ends_with("Thanks — bye.\n\nTranscribed by https://otter.ai\n"), "{out}");
@@ -282,7 +282,9 @@ fn parse_csv(s: &str, sep: char) -> Vec<Vec<String>> {
 #[test]
 fn csv_reads_back_field_for_field() {
     let d = sample();
-    let rows = parse_csv(&text(&d, ExportFormat::Csv, &opts()), ',');
+    // Every turn, the empty one too.
+    let all = ExportOptions { empty_turns: true, ..opts() };
+    let rows = parse_csv(&text(&d, ExportFormat::Csv, &all), ',');
     assert_eq!(rows[0], ["start", "end", "speaker", "text"]);
     assert_eq!(rows.len(), d.turns.len() + 1);
     for (r, (i, t)) in rows[1..].iter().zip(d.turns.iter().enumerate()) {
@@ -293,7 +295,7 @@ fn csv_reads_back_field_for_field() {
         assert_eq!(ms(&r[0]), t.start_ms);
         assert_eq!(ms(&r[1]), d.effective_end(i));
     }
-    let rows = parse_csv(&text(&d, ExportFormat::Tsv, &opts()), '\t');
+    let rows = parse_csv(&text(&d, ExportFormat::Tsv, &all), '\t');
     assert!(rows.iter().all(|r| r.len() == 4), "TSV rows have 4 fields: {rows:?}");
     assert_eq!(rows.len(), d.turns.len() + 1);
 }
@@ -619,10 +621,12 @@ fn parse_paragraphs(xml: &str) -> Vec<String> {
 
 #[test]
 fn docx_is_a_valid_package_laid_out_like_otter() {
-    let bytes = export::export(&sample(), ExportFormat::Docx, &opts()).unwrap();
+    // Times as otter writes them in its DOCX (MM:SS); the default is M:SS in every format.
+    let otters = ExportOptions { time_style: TimeStyle::Auto, ..opts() };
+    let bytes = export::export(&sample(), ExportFormat::Docx, &otters).unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04"));
     // Deterministic.
-    assert_eq!(bytes, export::export(&sample(), ExportFormat::Docx, &opts()).unwrap());
+    assert_eq!(bytes, export::export(&sample(), ExportFormat::Docx, &otters).unwrap());
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let names: Vec<String> = zip.file_names().map(String::from).collect();
     assert_eq!(names[0], "[Content_Types].xml", "content types first");
@@ -672,7 +676,8 @@ fn docx_opens_with_python_docx() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sample.docx");
-    export::export_to_path(&sample(), ExportFormat::Docx, &opts(), &path).unwrap();
+    let o = ExportOptions { time_style: TimeStyle::Auto, ..opts() };
+    std::fs::write(&path, export::export(&sample(), ExportFormat::Docx, &o).unwrap()).unwrap();
     let script = "import sys, docx\nd = docx.Document(sys.argv[1])\nfor p in d.paragraphs: print(p.style.name + '|' + p.text.replace('\\n', '/'))\n";
     let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -724,7 +729,8 @@ fn json_round_trip_is_exact() {
 #[test]
 fn otter_txt_round_trip() {
     let d = sample();
-    let bytes = export::export(&d, ExportFormat::OtterTxt, &ExportOptions { footer: true, ..opts() }).unwrap();
+    let o = ExportOptions { footer: true, empty_turns: true, ..opts() };
+    let bytes = export::export(&d, ExportFormat::OtterTxt, &o).unwrap();
     let Some(back) = reimport(&bytes, "x.txt", formats::Format::OtterTxt) else { return };
     // Kept: every turn (the empty one too), names, starts to the second, text as one line.
     assert_eq!(back.turns.len(), d.turns.len());
@@ -745,7 +751,9 @@ fn otter_txt_export_reproduces_otters_file() {
     let path = shared.join("fixtures/synthetic/seed-panel_otter_ai.txt");
     let original = std::fs::read(&path).unwrap();
     let Some(doc) = reimport(&original, "seed-panel_otter_ai.txt", formats::Format::OtterTxt) else { return };
-    let ours = export::export(&doc, ExportFormat::OtterTxt, &ExportOptions { footer: true, ..opts() }).unwrap();
+    // otter writes its empty turns: ask for them.
+    let o = ExportOptions { footer: true, empty_turns: true, ..opts() };
+    let ours = export::export(&doc, ExportFormat::OtterTxt, &o).unwrap();
     assert!(
         ours == original,
         "{}",
@@ -804,9 +812,10 @@ fn report_lists_every_kind_of_change() {
     let md = text(&d, ExportFormat::ReportMarkdown, &opts());
     assert!(md.contains("~~everyone,~~ **everyone**"), "{md}");
     assert!(md.contains("- Speaker: Bob → Ann Lee"), "{md}");
-    assert!(md.contains("### Imported turn #4: deleted"), "{md}");
+    assert!(md.contains("### Imported turn 4: deleted"), "{md}");
     assert!(md.contains("Cleo \\<Park\\>"), "{md}");
-    assert!(md.trim_end().ends_with("- Words changed: 8 (8 added, 2 removed)"), "{md}");
+    // Two words replaced by others, the inserted turn's six added: 2 + 6 + 0 = 8.
+    assert!(md.trim_end().ends_with("- Words changed: 8 (2 replaced, 6 added, 0 removed)"), "{md}");
     let html = text(&d, ExportFormat::ReportHtml, &opts());
     assert!(html.contains("Cleo &lt;Park&gt;") && !html.contains("<Park>"), "names are escaped");
     assert!(html.contains("One more thing &amp; that&#39;s it."), "{html}");
@@ -948,10 +957,11 @@ fn seed_panel_exports_to_every_format() {
         }
     }
     check_captions(&doc, what);
-    let bytes = export::export(&doc, ExportFormat::Docx, &opts()).unwrap();
+    let all = ExportOptions { empty_turns: true, ..opts() };
+    let bytes = export::export(&doc, ExportFormat::Docx, &all).unwrap();
     let paras = parse_paragraphs(&docx_part(&bytes, "word/document.xml"));
     assert!(paras.len() >= doc.turns.len() * 2, "{what}: {} paragraphs", paras.len());
-    let rows = parse_csv(&text(&doc, ExportFormat::Csv, &opts()), ',');
+    let rows = parse_csv(&text(&doc, ExportFormat::Csv, &all), ',');
     assert_eq!(rows.len(), doc.turns.len() + 1);
     let tsv = parse_csv(&text(&doc, ExportFormat::Tsv, &opts()), '\t');
     assert!(tsv.iter().all(|r| r.len() == 4));
@@ -960,7 +970,7 @@ fn seed_panel_exports_to_every_format() {
     if let Some(shared) = shared()
         && what.contains("synthetic")
     {
-        let ours = text(&doc, ExportFormat::OtterTxt, &ExportOptions { footer: true, ..opts() });
+        let ours = text(&doc, ExportFormat::OtterTxt, &ExportOptions { footer: true, empty_turns: true, ..opts() });
         let theirs = std::fs::read_to_string(shared.join("fixtures/synthetic/seed-panel_otter_ai.txt")).unwrap();
         assert_eq!(ours, theirs);
     }
@@ -1005,6 +1015,8 @@ fn convert_writes_every_format_and_infers_it_from_the_extension() {
         caption_lines: 1,
         caption_max_ms: 2_500,
         csv_times: CsvTimes::Ms,
+        metadata: export::MetadataRules { summary: true, outline: true, ..Default::default() },
+        empty_turns: true,
     };
     let flags = [
         "--no-names",
@@ -1022,6 +1034,8 @@ fn convert_writes_every_format_and_infers_it_from_the_extension() {
         "2.5",
         "--csv-times",
         "ms",
+        "--ai-summary",
+        "--empty-turns",
     ];
     for ext in ["txt", "md", "srt", "vtt", "csv", "tsv", "docx"] {
         let fmt = ExportFormat::from_extension(ext).unwrap();
@@ -1067,4 +1081,235 @@ fn report_command_writes_markdown_or_html() {
     assert_eq!(outputs["html"], text(&corrected(), ExportFormat::ReportHtml, &opts()));
     let bad = turnfix(&[std::ffi::OsStr::new("report"), json.as_os_str(), dir.path().join("r.txt").as_os_str()]);
     assert!(!bad.status.success());
+}
+
+// ---------------------------------------------------------------------------------------------
+// One set of rules for every export (issue 10, item 10)
+// ---------------------------------------------------------------------------------------------
+
+const AI_SUMMARY: &str = "Ann and Bob discus the budgett.";
+
+/// The sample with otter's AI summary and outline, and an empty last turn.
+fn with_summary_and_empty_end() -> Transcript {
+    let mut d = sample();
+    d.metadata.summary = Some(AI_SUMMARY.into());
+    d.metadata.outline = Some("Budget first\nthen the outlined hiring".into());
+    d.metadata.description = Some("Notes taken by Ann.".into());
+    let ann = d.speaker_by_name("Ann Lee").unwrap();
+    let (e, _) = edit::insert_turn(&d, Some(d.turns.len() - 1), ann, 3_740_000, "").unwrap();
+    e.apply(&mut d).unwrap();
+    d
+}
+
+/// The transcript formats, as text (DOCX as its paragraphs).
+fn readable(d: &Transcript, fmt: ExportFormat, o: &ExportOptions) -> String {
+    if fmt == ExportFormat::Docx {
+        parse_paragraphs(&docx_part(&export::export(d, fmt, o).unwrap(), "word/document.xml")).join("\n")
+    } else {
+        text(d, fmt, o)
+    }
+}
+
+const WITH_HEADER: [ExportFormat; 3] = [ExportFormat::Text, ExportFormat::Markdown, ExportFormat::Docx];
+const WITH_TIMES: [ExportFormat; 4] =
+    [ExportFormat::OtterTxt, ExportFormat::Text, ExportFormat::Markdown, ExportFormat::Docx];
+
+#[test]
+fn every_format_leaves_out_the_ai_summary_unless_asked() {
+    let d = with_summary_and_empty_end();
+    for fmt in WITH_HEADER {
+        let out = readable(&d, fmt, &opts());
+        assert!(!out.contains("discus the budgett"), "{fmt} has the AI summary by default:\n{out}");
+        assert!(!out.contains("outlined hiring"), "{fmt} has the AI outline:\n{out}");
+        assert!(out.contains("Notes taken by Ann."), "{fmt} keeps the description:\n{out}");
+        assert!(out.contains("budget, hiring"), "{fmt} keeps the keywords:\n{out}");
+        let asked = ExportOptions {
+            metadata: export::MetadataRules { summary: true, outline: true, ..Default::default() },
+            ..opts()
+        };
+        let out = readable(&d, fmt, &asked);
+        assert!(out.contains("discus the budgett"), "{fmt} leaves out the summary asked for:\n{out}");
+        assert!(out.contains("outlined hiring"), "{fmt}:\n{out}");
+        let none = ExportOptions {
+            metadata: export::MetadataRules {
+                title: false,
+                date: false,
+                speakers: false,
+                keywords: false,
+                description: false,
+                summary: false,
+                outline: false,
+            },
+            ..opts()
+        };
+        let out = readable(&d, fmt, &none);
+        for gone in ["Quarterly call", "March 3", "budget, hiring", "Notes taken", "Speaker 3, "] {
+            assert!(!out.contains(gone), "{fmt}: {gone:?} is there although its rule is off:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn every_format_leaves_out_empty_turns_unless_asked() {
+    let d = with_summary_and_empty_end();
+    // The empty last turn is at 1:02:20; the empty turn 4 at 0:31.
+    for fmt in WITH_TIMES {
+        let out = readable(&d, fmt, &opts());
+        for t in ["0:31", "1:02:20"] {
+            assert!(!out.contains(t), "{fmt} writes an empty turn ({t}) by default:\n{out}");
+        }
+        let out = readable(&d, fmt, &ExportOptions { empty_turns: true, ..opts() });
+        for t in ["0:31", "1:02:20"] {
+            assert!(out.contains(t), "{fmt} leaves out the empty turn at {t} asked for:\n{out}");
+        }
+    }
+    let empty = d.turns.iter().filter(|t| t.text.trim().is_empty()).count();
+    assert_eq!(empty, 2);
+    for (fmt, sep) in [(ExportFormat::Csv, ','), (ExportFormat::Tsv, '\t')] {
+        let rows = parse_csv(&text(&d, fmt, &opts()), sep);
+        assert_eq!(rows.len(), 1 + d.turns.len() - empty, "{fmt}: {rows:?}");
+        assert!(rows.iter().all(|r| !r[3].is_empty()), "{fmt}: {rows:?}");
+        let rows = parse_csv(&text(&d, fmt, &ExportOptions { empty_turns: true, ..opts() }), sep);
+        assert_eq!(rows.len(), 1 + d.turns.len(), "{fmt}: {rows:?}");
+    }
+}
+
+#[test]
+fn every_format_writes_times_the_same_way() {
+    let d = sample();
+    for fmt in WITH_TIMES {
+        let out = readable(&d, fmt, &opts());
+        assert!(out.contains("0:05") && !out.contains("00:05"), "{fmt}: M:SS by default:\n{out}");
+        assert!(out.contains("1:02:03"), "{fmt}:\n{out}");
+        let clock = readable(&d, fmt, &ExportOptions { time_style: TimeStyle::Clock, ..opts() });
+        assert!(clock.contains("00:00:05"), "{fmt}: the time style applies:\n{clock}");
+    }
+    // Every option has one default, whatever the format: the dialog shows one set.
+    assert_eq!(ExportOptions::default().time_style, TimeStyle::Otter);
+    assert!(!ExportOptions::default().empty_turns);
+}
+
+#[test]
+fn formats_name_the_rules_they_follow() {
+    use export::RuleKind;
+    for fmt in WITH_HEADER {
+        assert_eq!(fmt.rules(), [RuleKind::Metadata, RuleKind::EmptyTurns], "{fmt}");
+    }
+    for fmt in [ExportFormat::OtterTxt, ExportFormat::Csv, ExportFormat::Tsv] {
+        assert_eq!(fmt.rules(), [RuleKind::EmptyTurns], "{fmt}");
+    }
+    assert!(ExportFormat::Json.rules().is_empty());
+}
+
+/// An export is written with the mode any new file gets (0666 less the umask), not the
+/// temporary file's 0600.
+#[cfg(unix)]
+#[test]
+fn exported_files_get_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.txt");
+    std::fs::File::create(&plain).unwrap();
+    let usual = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+    let out = dir.path().join("out.md");
+    let bytes = export::export(&sample(), ExportFormat::Markdown, &opts()).unwrap();
+    turnfix::session::write_atomic(&out, &bytes).unwrap();
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, usual);
+    // Replacing a file keeps its mode.
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    turnfix::session::write_atomic(&out, &bytes).unwrap();
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o640);
+}
+
+/// Exporters return bytes; the session writes files: nothing under src/export touches the file
+/// system.
+#[test]
+fn the_export_module_does_no_file_io() {
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/export")];
+    let mut files = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).unwrap();
+            for io in ["std::fs", "File::", "OpenOptions", "write_atomic", "tempfile"] {
+                assert!(!src.contains(io), "{} uses {io}", path.display());
+            }
+            files += 1;
+        }
+    }
+    assert!(files >= 8, "read {files} files");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The corrections report: one number per turn, totals that add up, changes in context
+// (issue 10, item 12)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn report_names_each_turn_by_one_number() {
+    let d = corrected();
+    let md = text(&d, ExportFormat::ReportMarkdown, &opts());
+    // The editor's numbers: a turn's place in the document. No "#N" ids beside them.
+    assert!(!md.contains(" #") && !md.contains("(#"), "no #ids: {md}");
+    for (i, t) in d.turns.iter().enumerate() {
+        let head = format!("### Turn {} ", i + 1);
+        let other = format!("### Turn {}, ", i + 1);
+        if md.contains(&head) || md.contains(&other) {
+            let time = turnfix::model::format_otter_time(t.start_ms);
+            assert!(
+                md.lines().any(|l| (l.starts_with(&head) || l.starts_with(&other)) && l.contains(&time)),
+                "turn {} is headed with its own time {time}: {md}",
+                i + 1
+            );
+        }
+    }
+    // The split-off turn (now the 4th) names its parent by the parent's place (the 3rd).
+    assert!(md.contains("### Turn 4, split from turn 3 · 0:28 · Bob"), "{md}");
+    assert!(md.contains("- Split: its end went to turn 4"), "{md}");
+    // Turns that are gone are named by their place in the import, and say so.
+    assert!(md.contains("Merged with imported turn 6"), "{md}");
+    assert!(md.contains("### Imported turn 4: deleted"), "{md}");
+}
+
+#[test]
+fn report_totals_add_up() {
+    let d = corrected();
+    let s = export::summarize(&d);
+    assert_eq!(s.turns_changed, s.imported_changed + s.inserted + s.split_off + s.deleted, "{s:?}");
+    assert_eq!(s.imported_turns as usize - s.deleted - s.merged + s.inserted + s.split_off, s.turns_now, "{s:?}");
+    let (only_added, only_removed) = (s.words_added - s.words_replaced, s.words_removed - s.words_replaced);
+    assert_eq!(s.words_changed, s.words_replaced + only_added + only_removed, "{s:?}");
+    let md = text(&d, ExportFormat::ReportMarkdown, &opts());
+    assert!(md.contains("- Turns listed: 7: 4 imported turns changed, 1 inserted, 1 split off, 1 deleted"), "{md}");
+    assert!(
+        md.contains("- Turns: 6 imported, 6 now (1 deleted, 1 merged into others, 1 inserted, 1 split off)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn report_quotes_a_change_with_a_few_words_of_context() {
+    let long: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+    let mut b = TranscriptBuilder::new();
+    b.push(Some("A"), Some(0), None, &long.join(" "));
+    let mut d = b.finish();
+    d.source = Some(Source {
+        file: "x.txt".into(),
+        format: "otter-txt".into(),
+        sha256: "0".repeat(64),
+        turns: 1,
+        extra: Extra::new(),
+    });
+    let fixed = long.join(" ").replace(" w500 ", " fixed ");
+    Edit::SetText { turn: TurnId(1), text: fixed }.apply(&mut d).unwrap();
+    let md = text(&d, ExportFormat::ReportMarkdown, &opts());
+    let quote = md.lines().find(|l| l.starts_with("> ")).expect("a quote");
+    assert_eq!(quote, "> … w496 w497 w498 w499 ~~w500~~ **fixed** w501 w502 w503 w504 …", "{md}");
+    let html = text(&d, ExportFormat::ReportHtml, &opts());
+    assert!(html.contains("<blockquote>… w496 w497 w498 w499 <del>w500</del> <ins>fixed</ins> w501"), "{html}");
+    assert!(!html.contains("w10 "), "the rest of the turn is left out");
 }

@@ -14,6 +14,7 @@ mod dispatch;
 pub mod document;
 mod editing;
 pub mod exporting;
+pub mod icon;
 mod playback;
 pub mod replace;
 mod tasks;

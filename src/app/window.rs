@@ -52,7 +52,8 @@ pub fn run_window(transcript: Option<PathBuf>, audio: Option<PathBuf>) -> Result
             .with_app_id("turnfix")
             .with_inner_size([1280.0, 860.0])
             .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(std::sync::Arc::new(super::icon::icon())),
         ..Default::default()
     };
     eframe::run_native(

@@ -1,7 +1,7 @@
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use turnfix::export::{self, CsvTimes, ExportFormat, ExportOptions, TimeStyle};
+use turnfix::export::{self, CsvTimes, ExportFormat, ExportOptions, MetadataRules, TimeStyle};
 use turnfix::formats::{self, Format};
 
 #[derive(clap::Args)]
@@ -34,9 +34,10 @@ pub struct WriterFlags {
     /// Join consecutive turns by the same speaker [otter-txt, txt, md, docx, csv, tsv].
     #[arg(long)]
     pub merge_same_speaker: bool,
-    /// Time format: auto (the format's own), otter (M:SS), padded (MM:SS, as otter's DOCX) or
-    /// clock (HH:MM:SS); H:MM:SS from one hour on except clock [otter-txt, txt, md, docx].
-    #[arg(long, value_name = "STYLE", default_value = "auto", value_parser = ["auto", "otter", "padded", "clock"])]
+    /// Time format: otter (M:SS), padded (MM:SS, as otter's DOCX), clock (HH:MM:SS) or auto
+    /// (as otter writes the format); H:MM:SS from one hour on except clock [otter-txt, txt, md,
+    /// docx].
+    #[arg(long, value_name = "STYLE", default_value = "otter", value_parser = ["auto", "otter", "padded", "clock"])]
     pub time_style: String,
     /// End with otter's "Transcribed by https://otter.ai" line [otter-txt].
     #[arg(long)]
@@ -44,6 +45,12 @@ pub struct WriterFlags {
     /// Leave out the title and metadata header [txt, md, docx].
     #[arg(long)]
     pub no_header: bool,
+    /// Put otter's AI summary and outline in the header [txt, md, docx].
+    #[arg(long)]
+    pub ai_summary: bool,
+    /// Write turns that have no text [otter-txt, txt, md, docx, csv, tsv].
+    #[arg(long)]
+    pub empty_turns: bool,
     /// Most characters in a caption line; a longer word stays whole [srt, vtt].
     #[arg(long, value_name = "N", default_value_t = 42, value_parser = clap::value_parser!(u32).range(1..))]
     pub line_chars: u32,
@@ -70,6 +77,8 @@ impl WriterFlags {
             time_style: TimeStyle::from_id(&self.time_style).unwrap_or_default(),
             footer: self.footer,
             header: !self.no_header,
+            metadata: MetadataRules { summary: self.ai_summary, outline: self.ai_summary, ..Default::default() },
+            empty_turns: self.empty_turns,
             caption_line_chars: self.line_chars as usize,
             caption_lines: self.cue_lines as usize,
             caption_max_ms: (self.max_cue_secs * 1000.0).round() as u64,
@@ -103,6 +112,7 @@ pub fn run(a: ConvertArgs) -> anyhow::Result<ExitCode> {
     for w in &import.warnings {
         eprintln!("{}: warning: {w}", a.input.display());
     }
-    export::export_to_path(&import.doc, to, &opts, &a.output)?;
+    let bytes = export::export(&import.doc, to, &opts)?;
+    turnfix::session::write_atomic(&a.output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -37,7 +37,8 @@ pub fn run(a: ReportArgs) -> anyhow::Result<ExitCode> {
             import.format
         );
     }
-    export::export_to_path(&import.doc, fmt, &ExportOptions::default(), &a.output)?;
+    let bytes = export::export(&import.doc, fmt, &ExportOptions::default())?;
+    turnfix::session::write_atomic(&a.output, &bytes)?;
     let s = export::summarize(&import.doc);
     println!(
         "{} turns changed, {} turns reassigned, {} speakers renamed, {} words changed",

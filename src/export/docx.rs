@@ -6,7 +6,7 @@
 //! `docProps/core.xml`, `word/document.xml`, `word/styles.xml` and the document's rels.
 //! Entries carry a fixed date, so the same document always gives the same bytes.
 
-use super::{ExportError, ExportOptions, TimeStyle, blocks, no_blank_lines, one_line, speakers_in_order};
+use super::{ExportError, ExportOptions, TimeStyle, header, no_blank_lines, one_line, rule_blocks};
 use crate::model::Transcript;
 use std::io::Write;
 
@@ -52,40 +52,38 @@ fn text_paras(text: &str, out: &mut Vec<Para>) {
 }
 
 fn paragraphs(doc: &Transcript, opts: &ExportOptions) -> Vec<Para> {
-    let m = &doc.metadata;
+    let h = header(doc, opts);
     let mut out = Vec::new();
-    let some = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(t) = &h.title {
+        out.push(Para::styled("Title", t));
+    }
+    if let Some(d) = &h.date {
+        out.push(Para::plain(vec![grey(d)], false));
+    }
+    if let Some(d) = h.description {
+        text_paras(d, &mut out);
+    }
+    if !h.keywords.is_empty() {
+        out.push(Para::styled("Heading2", "SUMMARY KEYWORDS"));
+        out.push(Para::plain(vec![grey(&one_line(&h.keywords.join(", ")))], false));
+    }
+    if !h.speakers.is_empty() {
+        out.push(Para::styled("Heading2", "SPEAKERS"));
+        out.push(Para::plain(vec![grey(&one_line(&h.speakers.join(", ")))], false));
+    }
+    if let Some(s) = h.summary {
+        out.push(Para::styled("Heading1", "SUMMARY"));
+        text_paras(s, &mut out);
+    }
+    if let Some(s) = h.outline {
+        out.push(Para::styled("Heading1", "OUTLINE"));
+        text_paras(s, &mut out);
+    }
     if opts.header {
-        if let Some(t) = some(&m.title) {
-            out.push(Para::styled("Title", &one_line(&t)));
-        }
-        if let Some(d) = some(&m.date) {
-            out.push(Para::plain(vec![grey(&one_line(&d))], false));
-        }
-        if let Some(d) = some(&m.description) {
-            text_paras(&d, &mut out);
-        }
-        if !m.keywords.is_empty() {
-            out.push(Para::styled("Heading2", "SUMMARY KEYWORDS"));
-            out.push(Para::plain(vec![grey(&one_line(&m.keywords.join(", ")))], false));
-        }
-        let speakers = speakers_in_order(doc);
-        if !speakers.is_empty() {
-            out.push(Para::styled("Heading2", "SPEAKERS"));
-            out.push(Para::plain(vec![grey(&one_line(&speakers.join(", ")))], false));
-        }
-        if let Some(s) = some(&m.summary) {
-            out.push(Para::styled("Heading1", "SUMMARY"));
-            text_paras(&s, &mut out);
-        }
-        if let Some(s) = some(&m.outline) {
-            out.push(Para::styled("Heading1", "OUTLINE"));
-            text_paras(&s, &mut out);
-        }
         out.push(Para::styled("Heading1", "TRANSCRIPT"));
     }
     let mut prev_speaker: Option<&str> = None;
-    for b in blocks(doc, opts.merge_same_speaker) {
+    for b in rule_blocks(doc, opts) {
         let name = one_line(b.speaker);
         let continuing = prev_speaker == Some(b.speaker);
         prev_speaker = Some(b.speaker);

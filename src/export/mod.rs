@@ -2,22 +2,30 @@
 //! plain text, Markdown, SRT, WebVTT, DOCX, CSV/TSV and the corrections report (Markdown or
 //! HTML). Every writer works from the corrected document, never from the original file.
 //!
-//! The entry points are [`export`] (bytes ready to write), [`export_to_path`] (an atomic write)
-//! and [`preview`] (the first lines, as text, for an export dialog). [`ExportFormat::ALL`] lists
-//! every format with its [`name`](ExportFormat::name), [`id`](ExportFormat::id) and
-//! [`extension`](ExportFormat::extension); [`ExportFormat::options`] says which fields of
-//! [`ExportOptions`] a format uses. What each format loses is written in docs/exports.md.
+//! The entry points are [`export`] (bytes ready to write; `session` writes files, this module
+//! does no file I/O) and [`preview`] (the first lines, as text, for an export dialog).
+//! [`ExportFormat::ALL`] lists every format with its [`name`](ExportFormat::name),
+//! [`id`](ExportFormat::id) and [`extension`](ExportFormat::extension);
+//! [`ExportFormat::options`] and [`ExportFormat::rules`] say which fields of [`ExportOptions`] a
+//! format uses. What each format loses is written in docs/exports.md.
+//!
+//! One set of rules, with one set of defaults, decides what every transcript format includes:
+//! which metadata the header shows ([`MetadataRules`]: otter's AI summary and outline are left
+//! out unless asked for), whether empty turns appear (not by default), and how times are written
+//! ([`TimeStyle::Otter`], `M:SS`, by default). Each writer only lays out what the rules let in.
 
 mod captions;
 mod csv;
 mod docx;
+mod options;
 mod otter_txt;
 mod report;
 mod text;
 
+pub use options::{CsvTimes, ExportOptions, MetadataRules, TimeStyle};
 pub use report::{ReportSummary, summarize};
 
-use crate::model::{Ms, Transcript, format_clock, format_otter_time};
+use crate::model::{Ms, Transcript};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -30,8 +38,6 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("cannot write the DOCX package: {0}")]
     Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Save(#[from] crate::session::SaveError),
 }
 
 /// Every format a transcript can be exported to. Serialized as its [`id`](ExportFormat::id).
@@ -63,6 +69,16 @@ pub enum ExportFormat {
     ReportMarkdown,
     /// What was corrected against the import, as a standalone HTML page.
     ReportHtml,
+}
+
+/// The content rules a format follows (for an export dialog: show only these). Every format
+/// listed follows the same rule the same way, with the same default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleKind {
+    /// [`ExportOptions::metadata`]: which metadata the header shows (when `header` is on).
+    Metadata,
+    /// [`ExportOptions::empty_turns`]: whether turns without text appear.
+    EmptyTurns,
 }
 
 /// The options that a format uses (for an export dialog: show only these).
@@ -205,127 +221,26 @@ impl ExportFormat {
     }
 }
 
+impl ExportFormat {
+    /// The content rules this format follows (besides [`ExportFormat::options`]).
+    pub fn rules(self) -> &'static [RuleKind] {
+        use RuleKind::*;
+        match self {
+            ExportFormat::Text | ExportFormat::Markdown | ExportFormat::Docx => &[Metadata, EmptyTurns],
+            ExportFormat::OtterTxt | ExportFormat::Csv | ExportFormat::Tsv => &[EmptyTurns],
+            // Captions have nothing to show for an empty turn; JSON and the report keep all.
+            ExportFormat::Srt
+            | ExportFormat::Vtt
+            | ExportFormat::Json
+            | ExportFormat::ReportMarkdown
+            | ExportFormat::ReportHtml => &[],
+        }
+    }
+}
+
 impl fmt::Display for ExportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
-    }
-}
-
-/// How turn times are written in the text formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TimeStyle {
-    /// Each format's own: otter TXT, text and Markdown use `M:SS`, DOCX uses `MM:SS` (both
-    /// `H:MM:SS` from one hour on), as otter writes them.
-    #[default]
-    Auto,
-    /// otter's TXT times: `M:SS`, then `H:MM:SS`.
-    Otter,
-    /// otter's DOCX times: `MM:SS`, then `H:MM:SS`.
-    Padded,
-    /// Always `HH:MM:SS`.
-    Clock,
-}
-
-impl TimeStyle {
-    pub const ALL: [TimeStyle; 4] = [TimeStyle::Auto, TimeStyle::Otter, TimeStyle::Padded, TimeStyle::Clock];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            TimeStyle::Auto => "auto",
-            TimeStyle::Otter => "otter",
-            TimeStyle::Padded => "padded",
-            TimeStyle::Clock => "clock",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<TimeStyle> {
-        TimeStyle::ALL.into_iter().find(|t| t.id().eq_ignore_ascii_case(id.trim()))
-    }
-
-    /// Format `ms` in this style; `Auto` uses `native`.
-    pub fn format(self, ms: Ms, native: TimeStyle) -> String {
-        match if self == TimeStyle::Auto { native } else { self } {
-            TimeStyle::Auto | TimeStyle::Otter => format_otter_time(ms),
-            TimeStyle::Padded => {
-                if ms >= 3_600_000 {
-                    format_otter_time(ms)
-                } else {
-                    let s = ms / 1000;
-                    format!("{:02}:{:02}", s / 60, s % 60)
-                }
-            }
-            TimeStyle::Clock => format_clock(ms),
-        }
-    }
-}
-
-/// How CSV/TSV write times.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CsvTimes {
-    /// `HH:MM:SS.mmm` (spreadsheets read it as a time; sorts as text).
-    #[default]
-    Clock,
-    /// Whole milliseconds.
-    Ms,
-}
-
-impl CsvTimes {
-    pub const ALL: [CsvTimes; 2] = [CsvTimes::Clock, CsvTimes::Ms];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            CsvTimes::Clock => "clock",
-            CsvTimes::Ms => "ms",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<CsvTimes> {
-        CsvTimes::ALL.into_iter().find(|t| t.id().eq_ignore_ascii_case(id.trim()))
-    }
-}
-
-/// Writer options. One struct for every format (each format uses the fields that
-/// [`ExportFormat::options`] lists), so that an export dialog can remember it as a whole.
-/// Missing fields deserialize to their defaults.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ExportOptions {
-    /// Write speaker names.
-    pub names: bool,
-    /// Write turn times (otter TXT, text, Markdown, DOCX).
-    pub timestamps: bool,
-    /// Join consecutive turns by the same speaker into one (texts joined with a space).
-    pub merge_same_speaker: bool,
-    pub time_style: TimeStyle,
-    /// otter TXT: end with otter's `Transcribed by https://otter.ai` line.
-    pub footer: bool,
-    /// Text, Markdown, DOCX: begin with the title and metadata.
-    pub header: bool,
-    /// Captions: at most this many characters per line (a longer single word stays whole).
-    pub caption_line_chars: usize,
-    /// Captions: at most this many lines per cue.
-    pub caption_lines: usize,
-    /// Captions: at most this long a cue, in ms.
-    pub caption_max_ms: Ms,
-    pub csv_times: CsvTimes,
-}
-
-impl Default for ExportOptions {
-    fn default() -> Self {
-        ExportOptions {
-            names: true,
-            timestamps: true,
-            merge_same_speaker: false,
-            time_style: TimeStyle::Auto,
-            footer: false,
-            header: true,
-            caption_line_chars: 42,
-            caption_lines: 2,
-            caption_max_ms: 7_000,
-            csv_times: CsvTimes::Clock,
-        }
     }
 }
 
@@ -344,18 +259,6 @@ pub fn export(doc: &Transcript, fmt: ExportFormat, opts: &ExportOptions) -> Resu
         ExportFormat::ReportMarkdown => report::write_markdown(doc).into_bytes(),
         ExportFormat::ReportHtml => report::write_html(doc).into_bytes(),
     })
-}
-
-/// Write `doc` in `fmt` to `path`, atomically (a failed write leaves an existing file as it was).
-pub fn export_to_path(
-    doc: &Transcript,
-    fmt: ExportFormat,
-    opts: &ExportOptions,
-    path: &Path,
-) -> Result<(), ExportError> {
-    let bytes = export(doc, fmt, opts)?;
-    crate::session::write_atomic(path, &bytes)?;
-    Ok(())
 }
 
 /// The first `lines` lines of the export, as text. DOCX is shown as the text of its
@@ -440,6 +343,48 @@ pub(crate) fn blocks(doc: &Transcript, merge: bool) -> Vec<Block<'_>> {
         out.push(Block { speaker: doc.speaker_name(t.speaker), start: t.start_ms, end, text: Cow::Borrowed(&t.text) });
     }
     out
+}
+
+/// The blocks the rules let in: merged when asked, empty ones only with `empty_turns`.
+pub(crate) fn rule_blocks<'a>(doc: &'a Transcript, opts: &ExportOptions) -> Vec<Block<'a>> {
+    let mut out = blocks(doc, opts.merge_same_speaker);
+    if !opts.empty_turns {
+        out.retain(|b| !b.text.trim().is_empty());
+    }
+    out
+}
+
+/// What a header shows, after the rules: a field is there when the rules let it in and the
+/// document has it. Every writer with a header lays out these, and only these.
+#[derive(Default)]
+pub(crate) struct Header<'a> {
+    /// On one line.
+    pub title: Option<String>,
+    /// On one line.
+    pub date: Option<String>,
+    pub speakers: Vec<&'a str>,
+    pub keywords: &'a [String],
+    /// Trimmed; may hold line breaks and blank lines.
+    pub description: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub outline: Option<&'a str>,
+}
+
+pub(crate) fn header<'a>(doc: &'a Transcript, opts: &ExportOptions) -> Header<'a> {
+    if !opts.header {
+        return Header::default();
+    }
+    let (m, r) = (&doc.metadata, &opts.metadata);
+    let text = |on: bool, v: &'a Option<String>| v.as_deref().map(str::trim).filter(|v| on && !v.is_empty());
+    Header {
+        title: text(r.title, &m.title).map(one_line),
+        date: text(r.date, &m.date).map(one_line),
+        speakers: if r.speakers { speakers_in_order(doc) } else { Vec::new() },
+        keywords: if r.keywords { &m.keywords } else { &[] },
+        description: text(r.description, &m.description),
+        summary: text(r.summary, &m.summary),
+        outline: text(r.outline, &m.outline),
+    }
 }
 
 /// Whitespace runs (newlines included) as single spaces, trimmed.

@@ -1,7 +1,7 @@
 //! otter.ai's TXT layout (../shared/formats/otter.md §2): per block a header line
 //! `Name␣␣M:SS␣␣`, the text on one line, a blank line; optionally otter's footer.
 
-use super::{ExportOptions, TimeStyle, blocks, flat, one_line};
+use super::{ExportOptions, TimeStyle, flat, one_line, rule_blocks};
 use crate::model::Transcript;
 
 /// otter's branding footer.
@@ -9,7 +9,7 @@ pub const FOOTER: &str = "Transcribed by https://otter.ai";
 
 pub(crate) fn write(doc: &Transcript, opts: &ExportOptions) -> String {
     let mut out = String::with_capacity(doc.turns.iter().map(|t| t.text.len() + 32).sum());
-    for b in blocks(doc, opts.merge_same_speaker) {
+    for b in rule_blocks(doc, opts) {
         let text = flat(&b.text);
         let name = one_line(b.speaker);
         let time = opts.time_style.format(b.start, TimeStyle::Otter);

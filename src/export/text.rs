@@ -1,69 +1,71 @@
 //! Plain readable text and Markdown: a title and metadata header, then one paragraph per turn
 //! under the speaker's name (bold in Markdown) and time.
 
-use super::{ExportOptions, TimeStyle, blocks, no_blank_lines, one_line, speakers_in_order};
+use super::{ExportOptions, Header, TimeStyle, header, no_blank_lines, one_line, rule_blocks};
 use crate::model::Transcript;
 
-/// The header fields, in order, as (label, value); the title and description apart.
-fn header_fields(doc: &Transcript) -> Vec<(&'static str, String)> {
-    let m = &doc.metadata;
+/// The header's labelled one-line fields, in order, as (label, value).
+fn header_fields(h: &Header) -> Vec<(&'static str, String)> {
     let mut f = Vec::new();
-    if let Some(d) = m.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        f.push(("Date", one_line(d)));
+    if let Some(d) = &h.date {
+        f.push(("Date", d.clone()));
     }
-    let speakers = speakers_in_order(doc);
-    if !speakers.is_empty() {
-        f.push(("Speakers", one_line(&speakers.join(", "))));
+    if !h.speakers.is_empty() {
+        f.push(("Speakers", one_line(&h.speakers.join(", "))));
     }
-    if !m.keywords.is_empty() {
-        f.push(("Keywords", one_line(&m.keywords.join(", "))));
+    if !h.keywords.is_empty() {
+        f.push(("Keywords", one_line(&h.keywords.join(", "))));
     }
     f
 }
 
-fn title(doc: &Transcript) -> Option<String> {
-    doc.metadata.title.as_deref().map(one_line).filter(|t| !t.is_empty())
-}
-
-fn description(doc: &Transcript) -> Option<String> {
-    doc.metadata.description.as_deref().map(no_blank_lines).filter(|t| !t.is_empty())
+/// The header's paragraphs after the fields, as (label, text): the description has none.
+fn header_texts(h: &Header) -> Vec<(Option<&'static str>, String)> {
+    [(None, h.description), (Some("Summary"), h.summary), (Some("Outline"), h.outline)]
+        .into_iter()
+        .filter_map(|(l, t)| Some((l, no_blank_lines(t?))))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
 }
 
 pub(crate) fn write_plain(doc: &Transcript, opts: &ExportOptions) -> String {
     let mut out = String::new();
-    if opts.header {
-        if let Some(t) = title(doc) {
-            out.push_str(&t);
-            out.push('\n');
-            out.push_str(&"=".repeat(t.chars().count().min(78)));
-            out.push_str("\n\n");
-        }
-        let fields = header_fields(doc);
-        for (k, v) in &fields {
-            out.push_str(&format!("{k}: {v}\n"));
-        }
-        if !fields.is_empty() {
-            out.push('\n');
-        }
-        if let Some(d) = description(doc) {
-            out.push_str(&d);
-            out.push_str("\n\n");
-        }
+    let h = header(doc, opts);
+    if let Some(t) = &h.title {
+        out.push_str(t);
+        out.push('\n');
+        out.push_str(&"=".repeat(t.chars().count().min(78)));
+        out.push_str("\n\n");
     }
-    for b in blocks(doc, opts.merge_same_speaker) {
-        let text = no_blank_lines(&b.text);
-        if text.is_empty() {
-            continue;
+    let fields = header_fields(&h);
+    for (k, v) in &fields {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    if !fields.is_empty() {
+        out.push('\n');
+    }
+    for (label, text) in header_texts(&h) {
+        if let Some(l) = label {
+            out.push_str(&format!("{l}:\n"));
         }
+        out.push_str(&text);
+        out.push_str("\n\n");
+    }
+    for b in rule_blocks(doc, opts) {
+        let text = no_blank_lines(&b.text);
         let time = opts.time_style.format(b.start, TimeStyle::Otter);
         match (opts.names, opts.timestamps) {
             (true, true) => out.push_str(&format!("{} [{time}]\n", one_line(b.speaker))),
             (true, false) => out.push_str(&format!("{}\n", one_line(b.speaker))),
             (false, true) => out.push_str(&format!("[{time}]\n")),
+            (false, false) if text.is_empty() => continue,
             (false, false) => {}
         }
         out.push_str(&text);
-        out.push_str("\n\n");
+        if !text.is_empty() {
+            out.push('\n');
+        }
+        out.push('\n');
     }
     // One final newline, not a blank line.
     while out.ends_with("\n\n") {
@@ -106,33 +108,31 @@ fn md_escape_inline(s: &str) -> String {
 
 pub(crate) fn write_markdown(doc: &Transcript, opts: &ExportOptions) -> String {
     let mut out = String::new();
-    if opts.header {
-        let mut any = false;
-        if let Some(t) = title(doc) {
-            out.push_str(&format!("# {}\n\n", md_escape(&t)));
-            any = true;
-        }
-        let fields = header_fields(doc);
-        let lines: Vec<String> = fields.iter().map(|(k, v)| format!("**{k}:** {}", md_escape(v))).collect();
-        if !lines.is_empty() {
-            out.push_str(&lines.join("  \n"));
-            out.push_str("\n\n");
-            any = true;
-        }
-        if let Some(d) = description(doc) {
-            out.push_str(&d.lines().map(md_escape).collect::<Vec<_>>().join("  \n"));
-            out.push_str("\n\n");
-            any = true;
-        }
-        if any {
-            out.push_str("---\n\n");
-        }
+    let h = header(doc, opts);
+    let mut any = false;
+    if let Some(t) = &h.title {
+        out.push_str(&format!("# {}\n\n", md_escape(t)));
+        any = true;
     }
-    for b in blocks(doc, opts.merge_same_speaker) {
-        let text = no_blank_lines(&b.text);
-        if text.is_empty() {
-            continue;
+    let lines: Vec<String> = header_fields(&h).iter().map(|(k, v)| format!("**{k}:** {}", md_escape(v))).collect();
+    if !lines.is_empty() {
+        out.push_str(&lines.join("  \n"));
+        out.push_str("\n\n");
+        any = true;
+    }
+    for (label, text) in header_texts(&h) {
+        if let Some(l) = label {
+            out.push_str(&format!("**{l}:**  \n"));
         }
+        out.push_str(&text.lines().map(md_escape).collect::<Vec<_>>().join("  \n"));
+        out.push_str("\n\n");
+        any = true;
+    }
+    if any {
+        out.push_str("---\n\n");
+    }
+    for b in rule_blocks(doc, opts) {
+        let text = no_blank_lines(&b.text);
         let time = opts.time_style.format(b.start, TimeStyle::Otter);
         let name = md_escape(&one_line(b.speaker));
         // Two trailing spaces: a Markdown line break, as in otter-derived Markdown files.
@@ -140,7 +140,12 @@ pub(crate) fn write_markdown(doc: &Transcript, opts: &ExportOptions) -> String {
             (true, true) => out.push_str(&format!("**{name}**  {time}  \n")),
             (true, false) => out.push_str(&format!("**{name}**  \n")),
             (false, true) => out.push_str(&format!("{time}  \n")),
+            (false, false) if text.is_empty() => continue,
             (false, false) => {}
+        }
+        if text.is_empty() {
+            out.push('\n');
+            continue;
         }
         out.push_str(&text.lines().map(md_escape).collect::<Vec<_>>().join("  \n"));
         out.push_str("\n\n");

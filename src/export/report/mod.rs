@@ -1,6 +1,10 @@
 //! The corrections report: turn by turn, what was changed against the import (speaker
 //! reassignments, start times, word-level text diffs, split, merged, inserted and deleted
-//! turns), then a summary. Markdown or a standalone HTML page.
+//! turns), then a summary whose counts add up. Markdown or a standalone HTML page.
+//!
+//! A turn is named as the editor names it, "Turn N" by its place in the corrected document; a
+//! turn no longer there is "imported turn N", by its place in the import. A quote shows the
+//! changed words with a few words of context, never a whole long turn.
 //!
 //! What the JSON lets us know, and so what the report can say:
 //! - Imported turns keep `original` (speaker label, start, text): edits are diffed against it.
@@ -13,8 +17,11 @@
 //! - A speaker renamed everywhere (every turn of an imported label now carries one new name that
 //!   no imported label had) is listed once as a rename; other speaker changes are reassignments.
 
-use super::text::md_escape;
-use crate::model::{Ms, Transcript, Turn, TurnId, format_otter_time};
+mod write;
+
+pub(crate) use write::{write_html, write_markdown};
+
+use crate::model::{Ms, Transcript, Turn, TurnId};
 use similar::{Algorithm, DiffTag};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -47,8 +54,19 @@ pub struct ReportSummary {
     /// Words added and removed by edits (and the words of inserted turns).
     pub words_added: usize,
     pub words_removed: usize,
-    /// Per changed run of words, the larger of the words removed and added, summed.
+    /// Per changed run of words, the larger of the words removed and added, summed: always
+    /// `words_replaced` + only-added + only-removed.
     pub words_changed: usize,
+    /// Per changed run of words, the smaller of the words removed and added, summed (words
+    /// replaced by others; counted in both `words_added` and `words_removed`).
+    pub words_replaced: usize,
+    /// Imported turns that took in turns merged into them.
+    pub merged_into: usize,
+    /// Imported turns split (their end went to new turns).
+    pub split: usize,
+    /// Imported turns listed as changed (the rest of `turns_changed` are inserted, split-off
+    /// and deleted turns).
+    pub imported_changed: usize,
 }
 
 #[derive(Debug, PartialEq)]
@@ -99,8 +117,8 @@ fn label(t: &Turn) -> Option<&str> {
 }
 
 /// Word diff of `old` against `new`. Trailing insertions become `Merged` when `merged`, and
-/// trailing deletions `Moved` when `split`. Returns the pieces and (added, removed, changed).
-fn diff_words(old: &str, new: &str, merged: bool, split: bool) -> (Vec<Piece>, usize, usize, usize) {
+/// trailing deletions `Moved` when `split`. Returns the pieces and the word counts.
+fn diff_words(old: &str, new: &str, merged: bool, split: bool) -> (Vec<Piece>, WordCounts) {
     let a: Vec<&str> = old.split_whitespace().collect();
     let b: Vec<&str> = new.split_whitespace().collect();
     let deadline = Instant::now() + Duration::from_millis(500);
@@ -141,7 +159,7 @@ fn diff_words(old: &str, new: &str, merged: bool, split: bool) -> (Vec<Piece>, u
         }
     }
     tail.reverse();
-    let (mut added, mut removed, mut changed) = (0, 0, 0);
+    let mut w = WordCounts::default();
     let (mut hunk_del, mut hunk_ins) = (0, 0);
     let mut pieces = Vec::with_capacity(runs.len() + tail.len());
     for (tag, words) in runs {
@@ -149,25 +167,42 @@ fn diff_words(old: &str, new: &str, merged: bool, split: bool) -> (Vec<Piece>, u
         let s = words.join(" ");
         match tag {
             DiffTag::Equal => {
-                changed += hunk_del.max(hunk_ins);
+                w.end_hunk(hunk_del, hunk_ins);
                 (hunk_del, hunk_ins) = (0, 0);
                 pieces.push(Piece::Same(s));
             }
             DiffTag::Delete => {
-                removed += n;
+                w.removed += n;
                 hunk_del += n;
                 pieces.push(Piece::Del(s));
             }
             _ => {
-                added += n;
+                w.added += n;
                 hunk_ins += n;
                 pieces.push(Piece::Ins(s));
             }
         }
     }
-    changed += hunk_del.max(hunk_ins);
+    w.end_hunk(hunk_del, hunk_ins);
     pieces.extend(tail);
-    (pieces, added, removed, changed)
+    (pieces, w)
+}
+
+/// Words added and removed by a diff, and per changed run the larger (`changed`) and the
+/// smaller (`replaced`) of the two.
+#[derive(Debug, Default, PartialEq)]
+struct WordCounts {
+    added: usize,
+    removed: usize,
+    changed: usize,
+    replaced: usize,
+}
+
+impl WordCounts {
+    fn end_hunk(&mut self, del: usize, ins: usize) {
+        self.changed += del.max(ins);
+        self.replaced += del.min(ins);
+    }
 }
 
 fn analyze(doc: &Transcript) -> Report<'_> {
@@ -184,7 +219,8 @@ fn analyze(doc: &Transcript) -> Report<'_> {
     for t in &doc.turns {
         present.insert(t.id);
         present.extend(t.merged.iter().copied());
-        s.merged += t.merged.len();
+        // Only imported turns: a new turn merged away was never counted in.
+        s.merged += t.merged.iter().filter(|m| m.0 <= imported).count();
     }
     let deleted: BTreeSet<TurnId> = (1..=imported).map(TurnId).filter(|id| !present.contains(id)).collect();
     s.deleted = deleted.len();
@@ -260,16 +296,16 @@ fn analyze(doc: &Transcript) -> Report<'_> {
                     c.start_change = Some((st, t.start_ms));
                     s.retimed += 1;
                 }
-                let (pieces, added, removed, changed) =
-                    diff_words(&o.text, &t.text, !t.merged.is_empty(), !c.split_into.is_empty());
+                let (pieces, w) = diff_words(&o.text, &t.text, !t.merged.is_empty(), !c.split_into.is_empty());
                 if pieces.iter().any(|p| !matches!(p, Piece::Same(_))) {
-                    if added + removed > 0 {
+                    if w.added + w.removed > 0 {
                         s.edited += 1;
                     }
-                    s.words_added += added;
-                    s.words_removed += removed;
-                    s.words_changed += changed;
-                    c.words_changed = changed;
+                    s.words_added += w.added;
+                    s.words_removed += w.removed;
+                    s.words_changed += w.changed;
+                    s.words_replaced += w.replaced;
+                    c.words_changed = w.changed;
                     c.pieces = Some(pieces);
                 }
             }
@@ -300,6 +336,11 @@ fn analyze(doc: &Transcript) -> Report<'_> {
             || !t.merged.is_empty()
             || !c.split_into.is_empty();
         if changed {
+            if matches!(c.kind, Kind::Imported) {
+                s.imported_changed += 1;
+                s.merged_into += usize::from(!t.merged.is_empty());
+                s.split += usize::from(!c.split_into.is_empty());
+            }
             entries.push(Entry::Turn(c));
         }
     }
@@ -313,258 +354,13 @@ pub fn summarize(doc: &Transcript) -> ReportSummary {
     analyze(doc).summary
 }
 
-fn ids(ids: &[TurnId]) -> String {
-    ids.iter().map(|i| format!("#{}", i.0)).collect::<Vec<_>>().join(", ")
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The report's prose lines, shared by both renderers: (heading, facts) per entry, with
-/// `esc` applied to document text.
-fn heading(c: &TurnChange) -> String {
-    let what = match c.kind {
-        Kind::Imported => format!("#{}", c.turn.id.0),
-        Kind::Inserted => format!("#{}, inserted", c.turn.id.0),
-        Kind::SplitOff(p) => format!("#{}, split from #{}", c.turn.id.0, p.0),
-    };
-    format!("Turn {} ({what}) · {}", c.position, format_otter_time(c.turn.start_ms))
-}
-
-fn facts(c: &TurnChange, esc: &dyn Fn(&str) -> String) -> Vec<String> {
-    let mut f = Vec::new();
-    if let Some((a, b)) = &c.speaker_change {
-        f.push(format!("Speaker: {} → {}", esc(a), esc(b)));
-    }
-    if let Some((a, b)) = c.start_change {
-        // Milliseconds only when the seconds alone would not show the change.
-        let t = |ms: Ms| {
-            if a / 1000 == b / 1000 {
-                format!("{}.{:03}", format_otter_time(ms), ms % 1000)
-            } else {
-                format_otter_time(ms)
-            }
-        };
-        f.push(format!("Start: {} → {}", t(a), t(b)));
-    }
-    if !c.turn.merged.is_empty() {
-        f.push(format!(
-            "Merged with {} (their text follows the original; the import's copy of it is not kept, so it is not compared)",
-            ids(&c.turn.merged)
-        ));
-    }
-    if !c.split_into.is_empty() {
-        f.push(format!("Split: its end went to {}", ids(&c.split_into)));
-    }
-    match c.kind {
-        Kind::Inserted => f.push(format!("Inserted: {}", plural(c.words_changed, "word", "words"))),
-        Kind::SplitOff(_) => {}
-        Kind::Imported if c.words_changed > 0 => {
-            f.push(format!("Text: {} changed", plural(c.words_changed, "word", "words")))
-        }
-        Kind::Imported => {}
-    }
-    f
-}
-
-fn summary_lines(s: &ReportSummary) -> Vec<String> {
-    let mut kinds = Vec::new();
-    for (n, what) in [
-        (s.edited, "edited"),
-        (s.retimed, "retimed"),
-        (s.split_off, "split off"),
-        (s.merged, "merged"),
-        (s.inserted, "inserted"),
-        (s.deleted, "deleted"),
-    ] {
-        if n > 0 {
-            kinds.push(format!("{n} {what}"));
-        }
-    }
-    let kinds = if kinds.is_empty() { String::new() } else { format!(": {}", kinds.join(", ")) };
-    vec![
-        format!("Turns changed: {} ({} imported, {} now){kinds}", s.turns_changed, s.imported_turns, s.turns_now),
-        format!(
-            "Speakers reassigned: {}; speakers renamed: {}",
-            plural(s.speakers_reassigned, "turn", "turns"),
-            s.speakers_renamed.len()
-        ),
-        format!("Words changed: {} ({} added, {} removed)", s.words_changed, s.words_added, s.words_removed),
-    ]
-}
-
-fn title_and_source(doc: &Transcript) -> (Option<String>, Option<String>) {
-    let title = doc.metadata.title.as_deref().map(super::one_line).filter(|t| !t.is_empty());
-    let source = doc.source.as_ref().map(|s| format!("{} ({})", s.file, s.format));
-    (title, source)
-}
-
-pub(crate) fn write_markdown(doc: &Transcript) -> String {
-    let r = analyze(doc);
-    let mut out = String::from("# Corrections report\n\n");
-    let (title, source) = title_and_source(doc);
-    let mut head = Vec::new();
-    if let Some(t) = title {
-        head.push(format!("**Transcript:** {}", md_escape(&t)));
-    }
-    if let Some(s) = source {
-        head.push(format!("**Source:** {}", md_escape(&s)));
-    }
-    if !head.is_empty() {
-        out.push_str(&head.join("  \n"));
-        out.push_str("\n\n");
-    }
-    out.push_str("Removed words are ~~struck through~~, added words are **bold**.\n\n");
-    if !r.summary.speakers_renamed.is_empty() {
-        out.push_str("## Speakers renamed\n\n");
-        for (a, b) in &r.summary.speakers_renamed {
-            out.push_str(&format!("- {} → {}\n", md_escape(a), md_escape(b)));
-        }
-        out.push('\n');
-    }
-    out.push_str("## Changes\n\n");
-    if r.entries.is_empty() {
-        out.push_str("No changes against the import.\n\n");
-    }
-    let esc = |s: &str| md_escape(s);
-    for e in &r.entries {
-        match e {
-            Entry::Deleted(id) => {
-                out.push_str(&format!(
-                    "### Imported turn #{}: deleted\n\nThe corrected file keeps no copy of its text.\n\n",
-                    id.0
-                ));
-            }
-            Entry::Turn(c) => {
-                out.push_str(&format!("### {} · {}\n\n", heading(c), md_escape(c.speaker)));
-                let f = facts(c, &esc);
-                for l in &f {
-                    out.push_str(&format!("- {l}\n"));
-                }
-                if !f.is_empty() {
-                    out.push('\n');
-                }
-                if let Some(pieces) = c.pieces.as_ref().filter(|p| !p.is_empty()) {
-                    let moved_to = ids(&c.split_into);
-                    let parts: Vec<String> = pieces
-                        .iter()
-                        .map(|p| match p {
-                            Piece::Same(s) | Piece::Merged(s) => md_escape(s),
-                            Piece::Del(s) => format!("~~{}~~", md_escape(s)),
-                            Piece::Ins(s) => format!("**{}**", md_escape(s)),
-                            Piece::Moved(_) => format!("*\\[rest moved to {moved_to}\\]*"),
-                        })
-                        .collect();
-                    out.push_str(&format!("> {}\n\n", parts.join(" ")));
-                }
-            }
-        }
-    }
-    out.push_str("## Summary\n\n");
-    for l in summary_lines(&r.summary) {
-        out.push_str(&format!("- {l}\n"));
-    }
-    out
-}
-
-/// Escape text for HTML element content and attribute values.
-pub(crate) fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const CSS: &str = "body{font-family:system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em;line-height:1.5}\
-del{color:#a40000;background:#fde8e8}ins{color:#006100;background:#e6f6e6;text-decoration:none;font-weight:bold}\
-.moved{color:#666;font-style:italic}blockquote{margin:.5em 0 1.5em;padding-left:1em;border-left:3px solid #ccc}\
-h3{margin-bottom:.3em}";
-
-pub(crate) fn write_html(doc: &Transcript) -> String {
-    let r = analyze(doc);
-    let (title, source) = title_and_source(doc);
-    let page_title = match &title {
-        Some(t) => format!("Corrections report: {}", html_escape(t)),
-        None => "Corrections report".to_string(),
-    };
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{page_title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>Corrections report</h1>\n"
-    );
-    if let Some(t) = title {
-        out.push_str(&format!("<p><strong>Transcript:</strong> {}</p>\n", html_escape(&t)));
-    }
-    if let Some(s) = source {
-        out.push_str(&format!("<p><strong>Source:</strong> {}</p>\n", html_escape(&s)));
-    }
-    out.push_str("<p>Removed words are <del>struck through</del>, added words are <ins>marked</ins>.</p>\n");
-    if !r.summary.speakers_renamed.is_empty() {
-        out.push_str("<h2>Speakers renamed</h2>\n<ul>\n");
-        for (a, b) in &r.summary.speakers_renamed {
-            out.push_str(&format!("<li>{} → {}</li>\n", html_escape(a), html_escape(b)));
-        }
-        out.push_str("</ul>\n");
-    }
-    out.push_str("<h2>Changes</h2>\n");
-    if r.entries.is_empty() {
-        out.push_str("<p>No changes against the import.</p>\n");
-    }
-    let esc = |s: &str| html_escape(s);
-    for e in &r.entries {
-        match e {
-            Entry::Deleted(id) => out.push_str(&format!(
-                "<h3>Imported turn #{}: deleted</h3>\n<p>The corrected file keeps no copy of its text.</p>\n",
-                id.0
-            )),
-            Entry::Turn(c) => {
-                out.push_str(&format!("<h3>{} · {}</h3>\n", html_escape(&heading(c)), html_escape(c.speaker)));
-                let f = facts(c, &esc);
-                if !f.is_empty() {
-                    out.push_str("<ul>\n");
-                    for l in &f {
-                        out.push_str(&format!("<li>{l}</li>\n"));
-                    }
-                    out.push_str("</ul>\n");
-                }
-                if let Some(pieces) = c.pieces.as_ref().filter(|p| !p.is_empty()) {
-                    let moved_to = ids(&c.split_into);
-                    let parts: Vec<String> = pieces
-                        .iter()
-                        .map(|p| match p {
-                            Piece::Same(s) | Piece::Merged(s) => html_escape(s),
-                            Piece::Del(s) => format!("<del>{}</del>", html_escape(s)),
-                            Piece::Ins(s) => format!("<ins>{}</ins>", html_escape(s)),
-                            Piece::Moved(_) => format!("<span class=\"moved\">[rest moved to {moved_to}]</span>"),
-                        })
-                        .collect();
-                    out.push_str(&format!("<blockquote>{}</blockquote>\n", parts.join(" ")));
-                }
-            }
-        }
-    }
-    out.push_str("<h2>Summary</h2>\n<ul>\n");
-    for l in summary_lines(&r.summary) {
-        out.push_str(&format!("<li>{}</li>\n", html_escape(&l)));
-    }
-    out.push_str("</ul>\n</body>\n</html>\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn word_diff_counts_hunks() {
-        let (p, added, removed, changed) = diff_words("a b c d", "a x c d e", false, false);
+        let (p, w) = diff_words("a b c d", "a x c d e", false, false);
         assert_eq!(
             p,
             vec![
@@ -575,17 +371,12 @@ mod tests {
                 Piece::Ins("e".into())
             ]
         );
-        assert_eq!((added, removed, changed), (2, 1, 2));
-        let (p, added, _, _) = diff_words("a b", "a b c d", true, false);
+        assert_eq!(w, WordCounts { added: 2, removed: 1, changed: 2, replaced: 1 });
+        let (p, w) = diff_words("a b", "a b c d", true, false);
         assert_eq!(p, vec![Piece::Same("a b".into()), Piece::Merged("c d".into())]);
-        assert_eq!(added, 0);
-        let (p, _, removed, _) = diff_words("a b c", "a", false, true);
+        assert_eq!(w.added, 0);
+        let (p, w) = diff_words("a b c", "a", false, true);
         assert_eq!(p, vec![Piece::Same("a".into()), Piece::Moved("b c".into())]);
-        assert_eq!(removed, 0);
-    }
-
-    #[test]
-    fn html_escapes_everything() {
-        assert_eq!(html_escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(w.removed, 0);
     }
 }

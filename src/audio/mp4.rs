@@ -5,7 +5,6 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-
 fn be_u32(b: &[u8], o: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(o..o + 4)?.try_into().ok()?))
 }

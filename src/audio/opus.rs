@@ -124,7 +124,14 @@ impl Decoder for OpusDecoder {
                 if !(1..=2).contains(&ch) {
                     return Err(Error::Unsupported("opus: surround stream without an OpusHead"));
                 }
-                OpusHead { channels: ch, pre_skip: 0, gain_db: 0.0, streams: 1, coupled: ch - 1, mapping: (0..ch).collect() }
+                OpusHead {
+                    channels: ch,
+                    pre_skip: 0,
+                    gain_db: 0.0,
+                    streams: 1,
+                    coupled: ch - 1,
+                    mapping: (0..ch).collect(),
+                }
             }
             None => return Err(Error::DecodeError("opus: invalid OpusHead")),
         };

@@ -24,7 +24,6 @@ impl From<OutputKind> for Output {
     }
 }
 
-
 pub(crate) struct DeviceOut {
     pub sink: rodio::stream::MixerDeviceSink,
     pub latency_s: f64,
@@ -133,8 +132,7 @@ pub(crate) fn attach(output: &Output, device: Option<&DeviceOut>, pipe: &Arc<Pip
         Output::Device => {
             if let Some(d) = device {
                 let lat = d.latency_s * pipe.rate as f64 * pipe.channels as f64;
-                pipe.latency
-                    .store(lat as u64 + (BLOCK_FRAMES * pipe.channels as usize / 2) as u64, Ordering::Relaxed);
+                pipe.latency.store(lat as u64 + (BLOCK_FRAMES * pipe.channels as usize / 2) as u64, Ordering::Relaxed);
                 let src = PipeSource {
                     pipe: pipe.clone(),
                     buf: vec![0.0; BLOCK_FRAMES * pipe.channels as usize],

@@ -64,8 +64,7 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Cmd>, repaint: Arc<dyn Fn() 
             Ok(d) => w.device = Some(d),
             Err(e) => {
                 w.output = Output::Clock;
-                lock(&w.shared.state).output_note =
-                    Some(format!("No audio output device: {e} (playback is silent)"));
+                lock(&w.shared.state).output_note = Some(format!("No audio output device: {e} (playback is silent)"));
                 (w.repaint)();
             }
         }
@@ -96,7 +95,6 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Cmd>, repaint: Arc<dyn Fn() 
     }
     w.unload();
 }
-
 
 impl Worker {
     fn repaint(&self) {

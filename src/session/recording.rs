@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// Extensions of the files that can be the recording (compared without case).
 // TODO(merge): replace with `crate::audio::extensions::AUDIO_EXTENSIONS` (the "house" branch).
-const AUDIO_EXTENSIONS: &[&str] = &[
-    "mp3", "m4a", "m4b", "aac", "wav", "flac", "ogg", "oga", "opus", "mp4", "m4v", "mov", "mkv", "mka", "webm",
-];
+const AUDIO_EXTENSIONS: &[&str] =
+    &["mp3", "m4a", "m4b", "aac", "wav", "flac", "ogg", "oga", "opus", "mp4", "m4v", "mov", "mkv", "mka", "webm"];
 
 /// One possible recording, with how well it fits the transcript.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +145,8 @@ fn similarity(a: &str, b: &str) -> f64 {
     }
     let grams = |s: &str| -> Vec<(char, char)> {
         let c: Vec<char> = s.chars().collect();
-        let mut g: Vec<(char, char)> = c.windows(2).map(|w| (w[0], w[1])).filter(|&(x, y)| x != ' ' && y != ' ').collect();
+        let mut g: Vec<(char, char)> =
+            c.windows(2).map(|w| (w[0], w[1])).filter(|&(x, y)| x != ' ' && y != ' ').collect();
         g.sort();
         g
     };

@@ -1,5 +1,6 @@
 //! Opening a recording and decoding it from any sample: container sniffing, the MP3 index path,
-//! the generic symphonia path (M4A, WAV, FLAC, Ogg), gapless trimming, HE-AAC refusal.
+//! the generic symphonia path (M4A/MP4/MOV, WAV, FLAC, Ogg, Matroska/WebM; Opus through
+//! libopus), gapless trimming, HE-AAC refusal, and a clear error for everything else.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -8,7 +9,8 @@ use std::sync::Arc;
 
 use symphonia::core::audio::{AudioBufferRef, SampleBuffer};
 use symphonia::core::codecs::{
-    CODEC_TYPE_AAC, CODEC_TYPE_MP3, CODEC_TYPE_NULL, CodecParameters, Decoder, DecoderOptions,
+    CODEC_TYPE_AAC, CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS, CodecParameters, Decoder,
+    DecoderOptions,
 };
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
@@ -17,13 +19,18 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
 
-use super::AudioError;
+use super::codecs::{self, codec_name, registry, sniff_container};
+use super::mkv;
 use super::mp3::Mp3Index;
+use super::mp4::mp4_edit;
+use super::opus::OpusHead;
+use super::{AudioError, panic_text};
 
 /// What the engine sees in a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StreamInfo {
-    /// Container sniffed from the bytes: "MP3", "MP4/M4A", "WAV", "Ogg", "FLAC".
+    /// Container sniffed from the bytes: "MP3", "MP4/M4A", "MOV", "WAV", "Ogg", "FLAC",
+    /// "Matroska/WebM".
     pub container: String,
     pub codec: String,
     /// Sample rate of the decoded data.
@@ -76,7 +83,7 @@ impl Source {
     pub fn open(&self) -> Result<AudioStream, AudioError> {
         match &self.0 {
             SourceKind::Mp3(sh, path) => {
-                let decoder = symphonia::default::get_codecs()
+                let decoder = registry()
                     .make(&sh.params, &DecoderOptions::default())
                     .map_err(|e| fail(path, format!("unsupported codec {}: {}", sh.info.codec, sym_err(e))))?;
                 let mut s = mp3_stream(sh.clone(), decoder, path);
@@ -117,7 +124,8 @@ impl AudioStream {
 
     /// The next chunk starts exactly at `frame`.
     pub fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
-        self.inner.raw_seek(frame)?;
+        let inner = &mut self.inner;
+        guarded(move || inner.raw_seek(frame))?;
         self.skip_until = frame;
         Ok(())
     }
@@ -126,7 +134,8 @@ impl AudioStream {
     pub fn next_chunk(&mut self, out: &mut Vec<f32>) -> Result<Option<u64>, AudioError> {
         let ch = self.info.channels as i64;
         loop {
-            let Some(start) = self.inner.raw_next(&mut self.raw)? else {
+            let (inner, raw) = (&mut self.inner, &mut self.raw);
+            let Some(start) = guarded(move || inner.raw_next(raw))? else {
                 return Ok(None);
             };
             let n = self.raw.len() as i64 / ch;
@@ -157,27 +166,11 @@ fn fail(path: &Path, reason: impl std::fmt::Display) -> AudioError {
     AudioError::Open(format!("{}: {reason}", file_name(path)))
 }
 
-fn sniff_container(head: &[u8]) -> &'static str {
-    if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        "MP4/M4A"
-    } else if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WAVE") {
-        "WAV"
-    } else if head.starts_with(b"OggS") {
-        "Ogg"
-    } else if head.starts_with(b"fLaC") {
-        "FLAC"
-    } else if head.starts_with(b"ID3") || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
-        "MP3"
-    } else {
-        "unknown"
-    }
-}
-
-fn codec_name(params: &CodecParameters) -> String {
-    symphonia::default::get_codecs()
-        .get_codec(params.codec)
-        .map(|d| d.short_name.to_uppercase())
-        .unwrap_or_else(|| "unknown".into())
+/// Run decoder code, turning a panic (symphonia and libopus wrappers on hostile input) into an
+/// error: the worker then ends the stream instead of dying.
+fn guarded<T>(f: impl FnOnce() -> Result<T, AudioError>) -> Result<T, AudioError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(AudioError::Decode(format!("the decoder failed: {}", panic_text(&*p)))))
 }
 
 fn sym_err(e: SymError) -> String {
@@ -189,7 +182,15 @@ fn sym_err(e: SymError) -> String {
 }
 
 /// Open `path` for decoding: the same path the player, the peaks worker and `probe` use.
+/// Errors name the file and the problem; a decoder panic on a hostile file is one of them.
 pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
+    guarded(|| open_unguarded(path)).map_err(|e| match e {
+        AudioError::Decode(m) => fail(path, format!("{m} (the file may be damaged). {}", codecs::convert_hint(path))),
+        e => e,
+    })
+}
+
+fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
     let mut file = File::open(path).map_err(|e| fail(path, e))?;
     let size = file.metadata().map_err(|e| fail(path, e))?.len();
     if size == 0 {
@@ -199,28 +200,66 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
     let got = file.read(&mut head).map_err(|e| fail(path, e))?;
     file.seek(SeekFrom::Start(0)).map_err(|e| fail(path, e))?;
     let container = sniff_container(&head[..got]);
+    if codecs::unsupported_container(container) {
+        return Err(fail(path, format!("{container} files are not supported. {}", codecs::convert_hint(path))));
+    }
 
-    // Probe with no extension hint: the bytes decide.
-    let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
-    let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
-    let probed = symphonia::default::get_probe()
-        .format(&Hint::new(), mss, &fmt_opts, &MetadataOptions::default())
-        .map_err(|e| match e {
-            SymError::Unsupported(_) => fail(path, "not a supported audio file (unknown or corrupt format)"),
-            e => fail(path, sym_err(e)),
-        })?;
-    let reader = probed.format;
-    let track = reader
-        .tracks()
-        .iter()
-        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
-        .cloned()
-        .ok_or_else(|| fail(path, "no audio track"))?;
+    let is_mkv = container == "Matroska/WebM";
+    let mut seekable = true;
+    let mut probed = guarded(|| probe_file(file, true).map_err(|e| AudioError::Decode(sym_err(e))));
+    if is_mkv && probed.is_err() {
+        // A cut Matroska file points (SeekHead) at Cues past its end, which symphonia follows
+        // and fails on: read it again front to back without following them.
+        seekable = false;
+        probed = guarded(|| probe_reader(path, false).map_err(|e| AudioError::Decode(sym_err(e))));
+    }
+    let reader = probed.map_err(|e| match e {
+        AudioError::Decode(_) if container == "unknown" => {
+            fail(path, "not an audio or video file that can be played (unknown or corrupt format)")
+        }
+        AudioError::Decode(m) if m.contains("truncated") => {
+            fail(path, format!("the {container} file is truncated or damaged ({m})"))
+        }
+        AudioError::Decode(m) => fail(path, format!("a damaged or unsupported {container} file ({m})")),
+        e => e,
+    })?;
+    // The first track that can be decoded (a video's audio track); else name what is there.
+    let tracks = reader.tracks();
+    let track = match tracks.iter().find(|t| registry().get_codec(t.codec_params.codec).is_some()) {
+        Some(t) => t.clone(),
+        None => {
+            let audio = tracks.iter().find(|t| {
+                t.codec_params.codec != CODEC_TYPE_NULL
+                    || t.codec_params.sample_rate.is_some()
+                    || t.codec_params.channels.is_some()
+            });
+            let mkv_name = || {
+                let tracks = mkv::audio_tracks(path)?;
+                tracks.first().map(|t| mkv::codec_id_name(&t.codec_id))
+            };
+            return Err(match audio {
+                Some(t) if t.codec_params.codec == CODEC_TYPE_NULL && container == "Matroska/WebM" => {
+                    fail(path, codecs::unsupported_codec(path, &mkv_name().unwrap_or_else(|| "unknown".into())))
+                }
+                Some(t) => fail(path, codecs::unsupported_codec(path, &codec_name(&t.codec_params))),
+                None => fail(path, "no audio track (a video without sound?)"),
+            });
+        }
+    };
     let params = track.codec_params.clone();
     let codec = codec_name(&params);
-    let decoder = symphonia::default::get_codecs()
+    if is_mkv && params.codec == CODEC_TYPE_VORBIS {
+        return Err(fail(
+            path,
+            format!(
+                "Vorbis audio in WebM/Matroska is not supported yet (it decodes wrongly). {}",
+                codecs::convert_hint(path)
+            ),
+        ));
+    }
+    let decoder = registry()
         .make(&params, &DecoderOptions::default())
-        .map_err(|e| fail(path, format!("unsupported codec {codec}: {}", sym_err(e))))?;
+        .map_err(|e| fail(path, format!("{} ({})", codecs::unsupported_codec(path, &codec), sym_err(e))))?;
 
     let mut stream = if params.codec == CODEC_TYPE_MP3 {
         drop(reader);
@@ -247,10 +286,25 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
         let tb = params.time_base.unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
         let declared_rate = params.sample_rate.unwrap_or(0);
         let (priming_ts, length_ts) =
-            if container == "MP4/M4A" { mp4_edit(path).unwrap_or((0, None)) } else { (0, None) };
+            if matches!(container, "MP4/M4A" | "MOV") { mp4_edit(path).unwrap_or((0, None)) } else { (0, None) };
+        // The encoder delay, in seconds' fractions, where the container gives it another way:
+        // Opus's pre-skip (neither Ogg nor Matroska demuxing trims it in symphonia 0.5), and
+        // Matroska's CodecDelay (AAC priming).
+        let delay_s = if params.codec == CODEC_TYPE_OPUS {
+            params.extra_data.as_deref().and_then(OpusHead::parse).map_or(0.0, |h| h.pre_skip as f64 / 48_000.0)
+        } else if is_mkv {
+            mkv::audio_tracks(path)
+                .and_then(|t| t.into_iter().find(|t| t.number == track.id as u64))
+                .map_or(0.0, |t| t.codec_delay_ns as f64 / 1e9)
+        } else {
+            0.0
+        };
         let preroll = match params.codec {
             c if c == CODEC_TYPE_AAC => 2048,
-            c if c == symphonia::core::codecs::CODEC_TYPE_VORBIS => 4096,
+            c if c == CODEC_TYPE_VORBIS => 4096,
+            // RFC 7845 §4.6 asks for at least 80 ms; measured against libopus's continuous
+            // decode, 80 ms still leaves 19 % error at the seek point, 1 s leaves none.
+            c if c == CODEC_TYPE_OPUS => 48000,
             _ => 0,
         };
         let mut raw = SymRaw {
@@ -259,8 +313,12 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
             track_id: track.id,
             tb,
             rate: declared_rate.max(1),
-            priming_ts,
+            priming: 0,
             preroll,
+            reopen: is_mkv.then(|| (path.to_path_buf(), seekable)),
+            // Matroska's timestamps are in ms: put AAC's and Opus's fixed-size packets back on
+            // their exact frame grid (Vorbis packets vary in size and stay within 1 ms).
+            snap: is_mkv && (params.codec == CODEC_TYPE_AAC || params.codec == CODEC_TYPE_OPUS),
             sbuf: None,
             last_packet_dur: 0,
             last_decoded_frames: 0,
@@ -301,7 +359,8 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
         raw.rate = rate;
         let channels = raw.decoded_channels;
         let to_frames = |ts: u64| ts_to_frames(ts, tb, rate);
-        let priming = to_frames(priming_ts);
+        let priming = to_frames(priming_ts) + (delay_s * rate as f64).round() as u64;
+        raw.priming = priming;
         let frames = match length_ts {
             Some(l) => Some(to_frames(l)),
             None => params.n_frames.map(|n| to_frames(n).saturating_sub(priming)),
@@ -319,6 +378,42 @@ pub fn open(path: &Path) -> Result<AudioStream, AudioError> {
     };
     stream.seek(0).map_err(|e| fail(path, e))?;
     Ok(stream)
+}
+
+/// A recording's length from its headers alone (no decoding, no whole-file read), e.g. to rank
+/// the candidate recordings beside a transcript; None when the container does not say.
+pub fn quick_duration_ms(path: &Path) -> Option<u64> {
+    let quick = || -> Result<Option<u64>, AudioError> {
+        let file = File::open(path).map_err(|e| fail(path, e))?;
+        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        let probed = symphonia::default::get_probe()
+            .format(&Hint::new(), mss, &FormatOptions::default(), &MetadataOptions::default())
+            .map_err(|e| fail(path, sym_err(e)))?;
+        let Some(t) = probed.format.tracks().iter().find(|t| registry().get_codec(t.codec_params.codec).is_some())
+        else {
+            return Ok(None);
+        };
+        let p = &t.codec_params;
+        Ok(p.n_frames.zip(p.time_base.or_else(|| p.sample_rate.map(|r| TimeBase::new(1, r)))).map(|(n, tb)| {
+            let t = tb.calc_time(n);
+            t.seconds * 1000 + (t.frac * 1000.0) as u64
+        }))
+    };
+    guarded(quick).ok().flatten()
+}
+
+/// The format reader for `file`, probed with no extension hint: the bytes decide.
+fn probe_file(file: File, seekable: bool) -> Result<Box<dyn FormatReader>, SymError> {
+    let source: Box<dyn symphonia::core::io::MediaSource> =
+        if seekable { Box::new(file) } else { Box::new(symphonia::core::io::ReadOnlySource::new(file)) };
+    let mss = MediaSourceStream::new(source, MediaSourceStreamOptions::default());
+    let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
+    let probed = symphonia::default::get_probe().format(&Hint::new(), mss, &fmt_opts, &MetadataOptions::default())?;
+    Ok(probed.format)
+}
+
+fn probe_reader(path: &Path, seekable: bool) -> Result<Box<dyn FormatReader>, SymError> {
+    probe_file(File::open(path)?, seekable)
 }
 
 fn ts_to_frames(ts: u64, tb: TimeBase, rate: u32) -> u64 {
@@ -405,8 +500,13 @@ struct SymRaw {
     track_id: u32,
     tb: TimeBase,
     rate: u32,
-    priming_ts: u64,
+    /// Encoder delay in frames: decoded frames before the recording's first.
+    priming: u64,
     preroll: u64,
+    /// Matroska without Cues (browser recordings) seeks only forward: the file to read again
+    /// from the start for a seek backwards.
+    reopen: Option<(std::path::PathBuf, bool)>,
+    snap: bool,
     sbuf: Option<SampleBuffer<f32>>,
     last_packet_dur: u64,
     last_decoded_frames: u64,
@@ -416,12 +516,19 @@ struct SymRaw {
 
 impl RawDecode for SymRaw {
     fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
-        let ts = (frames_to_ts(frame, self.tb, self.rate) + self.priming_ts).saturating_sub(frames_to_ts(
-            self.preroll,
-            self.tb,
-            self.rate,
-        ));
-        match self.reader.seek(SeekMode::Accurate, SeekTo::TimeStamp { ts, track_id: self.track_id }) {
+        let ts = frames_to_ts((frame + self.priming).saturating_sub(self.preroll), self.tb, self.rate);
+        let to = || SeekTo::TimeStamp { ts, track_id: self.track_id };
+        match self.reader.seek(SeekMode::Accurate, to()) {
+            // Landed later than asked (a forward-only seek): read the file again from the start.
+            Ok(got) if got.actual_ts > got.required_ts => {
+                if let Some((path, seekable)) = &self.reopen {
+                    self.reader = probe_reader(path, *seekable).map_err(|e| AudioError::Decode(sym_err(e)))?;
+                    match self.reader.seek(SeekMode::Accurate, to()) {
+                        Ok(_) | Err(SymError::SeekError(_)) => {}
+                        Err(e) => return Err(AudioError::Decode(sym_err(e))),
+                    }
+                }
+            }
             Ok(_) => {}
             // Past the end: the next read returns None.
             Err(SymError::SeekError(_)) => {}
@@ -453,8 +560,11 @@ impl RawDecode for SymRaw {
                     self.last_decoded_frames = frames;
                     self.last_packet_dur = packet.dur;
                     let ts = packet.ts + packet.trim_start() as u64;
-                    let start = ts_to_frames(ts, self.tb, self.rate.max(1)) as i64
-                        - ts_to_frames(self.priming_ts, self.tb, self.rate.max(1)) as i64;
+                    let mut at = ts_to_frames(ts, self.tb, self.rate.max(1));
+                    if self.snap && frames > 0 {
+                        at = (at + frames / 2) / frames * frames;
+                    }
+                    let start = at as i64 - self.priming as i64;
                     return Ok(Some(start));
                 }
                 Err(SymError::DecodeError(_)) if errors < 100 => {
@@ -465,123 +575,4 @@ impl RawDecode for SymRaw {
             }
         }
     }
-}
-
-// ---- MP4 edit list (AAC priming), which symphonia 0.5 reads but does not apply ----
-
-fn be_u32(b: &[u8], o: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(o..o + 4)?.try_into().ok()?))
-}
-fn be_u64(b: &[u8], o: usize) -> Option<u64> {
-    Some(u64::from_be_bytes(b.get(o..o + 8)?.try_into().ok()?))
-}
-
-/// Iterate the boxes in `b`: (type, body).
-fn boxes(b: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
-    let mut pos = 0usize;
-    std::iter::from_fn(move || {
-        let size = be_u32(b, pos)? as usize;
-        let kind: [u8; 4] = b.get(pos + 4..pos + 8)?.try_into().ok()?;
-        let (hdr, size) = match size {
-            1 => (16, be_u64(b, pos + 8)? as usize),
-            0 => (8, b.len() - pos),
-            s => (8, s),
-        };
-        if size < hdr || pos + size > b.len() {
-            return None;
-        }
-        let body = &b[pos + hdr..pos + size];
-        pos += size;
-        Some((kind, body))
-    })
-}
-
-/// (priming in media time units, playable length in media time units) of the first sound track.
-fn mp4_edit(path: &Path) -> Option<(u64, Option<u64>)> {
-    let mut f = File::open(path).ok()?;
-    let len = f.metadata().ok()?.len();
-    let mut pos = 0u64;
-    let moov = loop {
-        if pos + 8 > len {
-            return None;
-        }
-        let mut h = [0u8; 16];
-        f.seek(SeekFrom::Start(pos)).ok()?;
-        f.read_exact(&mut h[..8]).ok()?;
-        let mut size = u32::from_be_bytes(h[0..4].try_into().ok()?) as u64;
-        let mut hdr = 8;
-        if size == 1 {
-            f.read_exact(&mut h[8..16]).ok()?;
-            size = u64::from_be_bytes(h[8..16].try_into().ok()?);
-            hdr = 16;
-        } else if size == 0 {
-            size = len - pos;
-        }
-        if &h[4..8] == b"moov" {
-            let mut body = vec![0u8; (size - hdr).min(64 << 20) as usize];
-            f.read_exact(&mut body).ok()?;
-            break body;
-        }
-        if size < 8 {
-            return None;
-        }
-        pos += size;
-    };
-    let mut movie_ts = 0u32;
-    for (kind, body) in boxes(&moov) {
-        if &kind == b"mvhd" {
-            movie_ts = if body.first() == Some(&1) { be_u32(body, 20)? } else { be_u32(body, 12)? };
-        }
-    }
-    for (kind, trak) in boxes(&moov) {
-        if &kind != b"trak" {
-            continue;
-        }
-        let mut media_ts = 0u32;
-        let mut sound = false;
-        let mut edit: Option<(u64, u64)> = None;
-        for (k, body) in boxes(trak) {
-            match &k {
-                b"mdia" => {
-                    for (k2, b2) in boxes(body) {
-                        if &k2 == b"mdhd" {
-                            media_ts = if b2.first() == Some(&1) { be_u32(b2, 20)? } else { be_u32(b2, 12)? };
-                        }
-                        if &k2 == b"hdlr" && b2.get(8..12) == Some(b"soun") {
-                            sound = true;
-                        }
-                    }
-                }
-                b"edts" => {
-                    for (k2, b2) in boxes(body) {
-                        if &k2 != b"elst" {
-                            continue;
-                        }
-                        let v1 = b2.first() == Some(&1);
-                        let n = be_u32(b2, 4)? as usize;
-                        let esz = if v1 { 20 } else { 12 };
-                        for i in 0..n {
-                            let o = 8 + i * esz;
-                            let (dur, mt) = if v1 {
-                                (be_u64(b2, o)?, be_u64(b2, o + 8)? as i64)
-                            } else {
-                                (be_u32(b2, o)? as u64, be_u32(b2, o + 4)? as i32 as i64)
-                            };
-                            if mt >= 0 {
-                                edit = Some((mt as u64, dur));
-                                break;
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if sound {
-            let (mt, dur) = edit?;
-            let length = (movie_ts > 0 && dur > 0).then(|| (dur as u128 * media_ts as u128 / movie_ts as u128) as u64);
-            return Some((mt, length));
-        }
-    }
-    None
 }

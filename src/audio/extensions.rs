@@ -4,7 +4,7 @@
 
 /// Recording extensions, lower case, most common first.
 pub const AUDIO_EXTENSIONS: &[&str] =
-    &["mp3", "m4a", "wav", "ogg", "flac", "aac", "mp4", "oga", "opus", "webm", "mkv", "mka", "mov", "m4b"];
+    &["mp3", "m4a", "wav", "ogg", "flac", "aac", "mp4", "oga", "opus", "webm", "mkv", "mka", "mov", "m4b", "m4v"];
 
 /// Whether `path` names a recording by its extension (any case).
 pub fn is_audio_path(path: &std::path::Path) -> bool {

@@ -9,9 +9,14 @@
 //! - `worker`: the decode-ahead thread, time-stretch, outputs (device, clock).
 //! - [`peaks`]: the cached waveform overview. [`probe`]: measurements for `turnfix probe`.
 
+mod codecs;
 pub mod decode;
 pub mod extensions;
+mod mkv;
 mod mp3;
+mod mp4;
+mod opus;
+mod output;
 pub mod peaks;
 pub mod probe;
 mod ring;
@@ -20,7 +25,7 @@ mod worker;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use decode::StreamInfo;
 
@@ -90,6 +95,30 @@ pub(crate) enum Cmd {
     PlayRange(u64, u64, u64),
     Loop(Option<(u64, u64)>, u64),
     Shutdown,
+    /// Makes the worker panic (tests of what a dead worker looks like).
+    #[cfg(test)]
+    Panic,
+}
+
+/// Lock one of the engine's mutexes, the one way every lock in `src/audio` is taken.
+///
+/// A poisoned lock means a thread panicked while holding it. Every value behind these locks is
+/// replaced whole under the lock (a state snapshot, the current pipe or stream info, the peaks,
+/// a device error) or is the ring's marker queue, which the next seek rebuilds, so what is inside
+/// is still a value some thread meant to store. The guard is therefore recovered rather than the
+/// panic spread to the UI thread or the audio callback. The panic itself is not lost: a panic in
+/// a decoder becomes an error naming the file (`decode`), and a panic of the worker thread marks
+/// the player [`LoadStatus::Failed`] (`Player::start`).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// State shared between the handle, the worker and the outputs.
@@ -104,7 +133,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn current_pipe(&self) -> Option<Arc<ring::Pipe>> {
-        self.pipe.lock().unwrap().clone()
+        lock(&self.pipe).clone()
     }
 }
 
@@ -146,17 +175,17 @@ impl SourceTap {
 impl Player {
     /// Start the worker. `repaint` is called from the worker whenever state changes.
     pub fn new(repaint: Arc<dyn Fn() + Send + Sync>, output: OutputKind) -> Player {
-        Self::start(repaint, worker::Output::from(output))
+        Self::start(repaint, output::Output::from(output))
     }
 
     /// A player whose samples are consumed only by the returned [`SourceTap`] (tests, probe).
     pub fn new_tapped(repaint: Arc<dyn Fn() + Send + Sync>) -> (Player, SourceTap) {
-        let p = Self::start(repaint, worker::Output::Tap);
+        let p = Self::start(repaint, output::Output::Tap);
         let tap = SourceTap { shared: p.shared.clone() };
         (p, tap)
     }
 
-    fn start(repaint: Arc<dyn Fn() + Send + Sync>, output: worker::Output) -> Player {
+    fn start(repaint: Arc<dyn Fn() + Send + Sync>, output: output::Output) -> Player {
         let shared = Arc::new(Shared {
             state: Mutex::new(PlayerState {
                 status: LoadStatus::NoFile,
@@ -177,7 +206,20 @@ impl Player {
         let sh = shared.clone();
         let thread = std::thread::Builder::new()
             .name("turnfix-audio".into())
-            .spawn(move || worker::run(sh, rx, repaint, output))
+            .spawn(move || {
+                let run = std::panic::AssertUnwindSafe(|| worker::run(sh.clone(), rx, repaint.clone(), output));
+                if let Err(p) = std::panic::catch_unwind(run) {
+                    // The worker is gone: say so, and stop the output reading a dead ring.
+                    if let Some(pipe) = lock(&sh.pipe).take() {
+                        pipe.closed.store(true, Ordering::Relaxed);
+                    }
+                    let mut s = lock(&sh.state);
+                    s.status = LoadStatus::Failed(format!("the audio engine stopped: {}", panic_text(&*p)));
+                    s.playing = false;
+                    drop(s);
+                    repaint();
+                }
+            })
             .expect("spawn audio worker");
         Player { tx, shared, thread: Some(thread) }
     }
@@ -191,7 +233,7 @@ impl Player {
 
     pub fn load(&self, path: PathBuf) {
         {
-            let mut s = self.shared.state.lock().unwrap();
+            let mut s = lock(&self.shared.state);
             s.status = LoadStatus::Loading;
             s.playing = false;
         }
@@ -239,7 +281,7 @@ impl Player {
         self.send(Cmd::Loop(range, g));
     }
     pub fn state(&self) -> PlayerState {
-        let mut s = self.shared.state.lock().unwrap().clone();
+        let mut s = lock(&self.shared.state).clone();
         if s.status == LoadStatus::Ready
             && let Some(p) = self.shared.current_pipe()
             && let Some(f) = p.heard_frame()
@@ -251,11 +293,11 @@ impl Player {
     }
     /// The waveform overview once computed, and the progress of its computation (0..=1).
     pub fn peaks(&self) -> (Option<Arc<Peaks>>, f32) {
-        self.shared.peaks.lock().unwrap().clone()
+        lock(&self.shared.peaks).clone()
     }
     /// What the engine sees in the loaded file (container, codec, rate, channels, length).
     pub fn info(&self) -> Option<StreamInfo> {
-        self.shared.info.lock().unwrap().clone()
+        lock(&self.shared.info).clone()
     }
 }
 
@@ -265,5 +307,48 @@ impl Drop for Player {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_poisoned_lock_gives_back_its_value() {
+        let m = Arc::new(Mutex::new(7));
+        let m2 = m.clone();
+        let _ = std::thread::spawn(move || {
+            let _g = m2.lock().unwrap();
+            panic!("poison it");
+        })
+        .join();
+        assert!(m.is_poisoned());
+        *lock(&m) += 1;
+        assert_eq!(*lock(&m), 8);
+    }
+
+    #[test]
+    fn a_dead_worker_is_reported_and_the_handle_still_answers() {
+        let (p, _tap) = Player::new_tapped(Arc::new(|| {}));
+        p.send(Cmd::Panic);
+        let t0 = Instant::now();
+        let status = loop {
+            let s = p.state().status;
+            if matches!(s, LoadStatus::Failed(_)) || t0.elapsed() > Duration::from_secs(10) {
+                break s;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        match status {
+            LoadStatus::Failed(m) => assert!(m.contains("audio engine stopped") && m.contains("test panic"), "{m}"),
+            s => panic!("{s:?}"),
+        }
+        // Commands to a dead worker neither block nor panic, and the handle drops cleanly.
+        p.play();
+        p.seek(1000);
+        assert!(!p.state().playing);
+        assert!(p.peaks().0.is_none() && p.info().is_none());
     }
 }

@@ -8,6 +8,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
+use super::lock;
+
 const IDX_BITS: u32 = 40;
 const IDX_MASK: u64 = (1 << IDX_BITS) - 1;
 
@@ -81,7 +83,7 @@ impl Pipe {
     pub fn flush(&self, generation: u64, rec: f64, ratio: f64) {
         let w = self.write.load(Ordering::Relaxed);
         {
-            let mut m = self.markers.lock().unwrap();
+            let mut m = lock(&self.markers);
             m.clear();
             m.push_back(Marker { idx: w, rec, ratio });
         }
@@ -109,7 +111,7 @@ impl Pipe {
         }
         let w = self.write.load(Ordering::Relaxed);
         {
-            let mut m = self.markers.lock().unwrap();
+            let mut m = lock(&self.markers);
             let consumed = self.read.load(Ordering::Relaxed);
             let keep_from = consumed.saturating_sub(self.capacity());
             while m.len() > 2 && m[1].idx <= keep_from {
@@ -163,7 +165,7 @@ impl Pipe {
         let (_, start) = self.discard_word();
         let consumed = self.read.load(Ordering::Acquire);
         let heard = consumed.saturating_sub(self.latency.load(Ordering::Relaxed)).max(start);
-        let m = self.markers.lock().unwrap();
+        let m = lock(&self.markers);
         let mk = m.iter().rev().find(|mk| mk.idx <= heard).or(m.front())?;
         let frames = (heard as f64 - mk.idx as f64) / self.channels as f64;
         Some(mk.rec + frames * mk.ratio)

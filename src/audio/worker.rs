@@ -9,32 +9,13 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use super::decode::{self, AudioStream};
+use super::output::{self, DeviceOut, Output, open_device};
 use super::ring::Pipe;
-use super::{Cmd, LoadStatus, OutputKind, Shared, peaks};
-
-pub(crate) enum Output {
-    Device,
-    Clock,
-    Tap,
-}
-
-impl From<OutputKind> for Output {
-    fn from(k: OutputKind) -> Output {
-        match k {
-            OutputKind::Device => Output::Device,
-            OutputKind::Clock => Output::Clock,
-        }
-    }
-}
+use super::{Cmd, LoadStatus, Shared, lock, peaks};
 
 /// Ring capacity (2^18 samples) and how far ahead the worker decodes.
 const RING_POW2: u32 = 18;
 const AHEAD_SECS: f64 = 0.5;
-
-struct DeviceOut {
-    sink: rodio::stream::MixerDeviceSink,
-    latency_s: f64,
-}
 
 struct Loaded {
     stream: AudioStream,
@@ -83,8 +64,7 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Cmd>, repaint: Arc<dyn Fn() 
             Ok(d) => w.device = Some(d),
             Err(e) => {
                 w.output = Output::Clock;
-                w.shared.state.lock().unwrap().output_note =
-                    Some(format!("No audio output device: {e} (playback is silent)"));
+                lock(&w.shared.state).output_note = Some(format!("No audio output device: {e} (playback is silent)"));
                 (w.repaint)();
             }
         }
@@ -116,104 +96,6 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Cmd>, repaint: Arc<dyn Fn() 
     w.unload();
 }
 
-fn fatal(kind: rodio::CpalErrorKind) -> bool {
-    use rodio::CpalErrorKind as K;
-    !matches!(kind, K::DeviceChanged | K::Xrun | K::RealtimeDenied)
-}
-
-fn open_device(shared: &Arc<Shared>) -> Result<DeviceOut, String> {
-    let sh = Arc::downgrade(shared);
-    let builder = rodio::DeviceSinkBuilder::from_default_device().map_err(|e| e.to_string())?;
-    let mut sink = builder
-        .with_error_callback(move |e: rodio::CpalError| {
-            if fatal(e.kind())
-                && let Some(sh) = sh.upgrade()
-            {
-                *sh.device_error.lock().unwrap() = Some(e.to_string());
-            }
-        })
-        .open_stream()
-        .map_err(|e| {
-            let mut m = e.to_string();
-            if let Some(src) = std::error::Error::source(&e) {
-                m = format!("{m}: {src}");
-            }
-            m
-        })?;
-    sink.log_on_drop(false);
-    let cfg = *sink.config();
-    // cpal's fixed buffer size is the period; the ALSA buffer holds two periods and each
-    // callback writes one, so the sample being heard is 1 to 2 periods behind the last one
-    // written (the source's read index): 1.5 periods is the middle of that sawtooth. Measured
-    // through a PulseAudio null sink (tests/audio.rs): mean error +4 ms with 1.5, +25 ms with 1.
-    let latency_s = match cfg.buffer_size() {
-        rodio::cpal::BufferSize::Fixed(n) => 1.5 * *n as f64 / cfg.sample_rate().get() as f64,
-        _ => 0.05,
-    };
-    Ok(DeviceOut { sink, latency_s })
-}
-
-/// rodio source reading our ring.
-struct PipeSource {
-    pipe: Arc<Pipe>,
-    buf: Vec<f32>,
-    pos: usize,
-}
-
-const BLOCK_FRAMES: usize = 64;
-
-impl Iterator for PipeSource {
-    type Item = f32;
-    fn next(&mut self) -> Option<f32> {
-        if self.pos >= self.buf.len() {
-            if self.pipe.closed.load(Ordering::Relaxed) {
-                return None;
-            }
-            self.pipe.pull(&mut self.buf);
-            self.pos = 0;
-        }
-        let s = self.buf[self.pos];
-        self.pos += 1;
-        Some(s)
-    }
-}
-
-impl rodio::Source for PipeSource {
-    fn current_span_len(&self) -> Option<usize> {
-        None
-    }
-    fn channels(&self) -> rodio::ChannelCount {
-        NonZeroU16::new(self.pipe.channels).unwrap_or(NonZeroU16::MIN)
-    }
-    fn sample_rate(&self) -> rodio::SampleRate {
-        NonZeroU32::new(self.pipe.rate).unwrap_or(NonZeroU32::MIN)
-    }
-    fn total_duration(&self) -> Option<Duration> {
-        None
-    }
-}
-
-/// Consume samples at the real rate with no device.
-fn spawn_clock(pipe: Arc<Pipe>) {
-    let _ = std::thread::Builder::new().name("turnfix-audio-clock".into()).spawn(move || {
-        let ch = pipe.channels as u64;
-        let per_sec = pipe.rate as f64 * ch as f64;
-        let start = Instant::now();
-        let mut done = 0u64;
-        let mut buf = vec![0f32; 8192];
-        while !pipe.closed.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(2));
-            let mut due = (start.elapsed().as_secs_f64() * per_sec) as u64;
-            due -= due % ch;
-            while done < due {
-                let n = ((due - done) as usize).min(buf.len() - buf.len() % ch as usize);
-                pipe.pull(&mut buf[..n]);
-                done += n as u64;
-            }
-        }
-    });
-}
-
 impl Worker {
     fn repaint(&self) {
         (self.repaint)();
@@ -224,12 +106,12 @@ impl Worker {
     }
 
     fn set_state(&self, f: impl FnOnce(&mut super::PlayerState)) {
-        f(&mut self.shared.state.lock().unwrap());
+        f(&mut lock(&self.shared.state));
         self.repaint();
     }
 
     fn duration_frames(&self) -> Option<u64> {
-        self.shared.info.lock().unwrap().as_ref().and_then(|i| i.frames)
+        lock(&self.shared.info).as_ref().and_then(|i| i.frames)
     }
 
     fn heard(&self) -> u64 {
@@ -240,37 +122,14 @@ impl Worker {
         self.cur.as_ref().map_or(0, |l| ms * l.rate as u64 / 1000)
     }
 
-    fn attach_output(&mut self, pipe: &Arc<Pipe>) {
-        match self.output {
-            Output::Device => {
-                if let Some(d) = &self.device {
-                    let lat = d.latency_s * pipe.rate as f64 * pipe.channels as f64;
-                    pipe.latency
-                        .store(lat as u64 + (BLOCK_FRAMES * pipe.channels as usize / 2) as u64, Ordering::Relaxed);
-                    let src = PipeSource {
-                        pipe: pipe.clone(),
-                        buf: vec![0.0; BLOCK_FRAMES * pipe.channels as usize],
-                        pos: usize::MAX,
-                    };
-                    d.sink.mixer().add(src);
-                }
-            }
-            Output::Clock => {
-                pipe.latency.store(0, Ordering::Relaxed);
-                spawn_clock(pipe.clone());
-            }
-            Output::Tap => {}
-        }
-    }
-
     fn unload(&mut self) {
         self.peaks_cancel.store(true, Ordering::Relaxed);
         if let Some(l) = self.cur.take() {
             l.pipe.playing.store(false, Ordering::Relaxed);
             l.pipe.closed.store(true, Ordering::Relaxed);
         }
-        *self.shared.pipe.lock().unwrap() = None;
-        *self.shared.info.lock().unwrap() = None;
+        *lock(&self.shared.pipe) = None;
+        *lock(&self.shared.info) = None;
         self.playing = false;
     }
 
@@ -342,13 +201,15 @@ impl Worker {
                 }
             }
             Cmd::Shutdown => {}
+            #[cfg(test)]
+            Cmd::Panic => panic!("test panic"),
         }
     }
 
     fn load(&mut self, path: PathBuf) {
         self.unload();
         self.peaks_cancel = Arc::new(AtomicBool::new(false));
-        *self.shared.peaks.lock().unwrap() = (None, 0.0);
+        *lock(&self.shared.peaks) = (None, 0.0);
         self.set_state(|s| {
             s.status = LoadStatus::Loading;
             s.playing = false;
@@ -366,9 +227,9 @@ impl Worker {
         let source = stream.source();
         let pipe = Arc::new(Pipe::new(info.sample_rate, info.channels, RING_POW2));
         pipe.volume.store(self.volume.to_bits(), Ordering::Relaxed);
-        *self.shared.pipe.lock().unwrap() = Some(pipe.clone());
-        *self.shared.info.lock().unwrap() = Some(info.clone());
-        self.attach_output(&pipe);
+        *lock(&self.shared.pipe) = Some(pipe.clone());
+        *lock(&self.shared.info) = Some(info.clone());
+        output::attach(&self.output, self.device.as_ref(), &pipe);
         let mut l = Loaded {
             stream,
             pipe: pipe.clone(),
@@ -399,13 +260,13 @@ impl Worker {
         let cancel = self.peaks_cancel.clone();
         let repaint = self.repaint.clone();
         let _ = std::thread::Builder::new().name("turnfix-peaks".into()).spawn(move || {
-            let same = |sh: &Shared| sh.pipe.lock().unwrap().as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
+            let same = |sh: &Shared| lock(&sh.pipe).as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
             let result = match peaks::load_cached(&path) {
                 Some(r) => Ok(r),
                 None => {
                     let mut last = Instant::now();
                     let r = peaks::compute_source(&source, &cancel, |p| {
-                        shared.peaks.lock().unwrap().1 = p;
+                        lock(&shared.peaks).1 = p;
                         if last.elapsed() > Duration::from_millis(100) {
                             last = Instant::now();
                             repaint();
@@ -424,12 +285,12 @@ impl Worker {
             }
             // The decoded length is the truth when the container's claim differs.
             if frames > 0 {
-                if let Some(i) = shared.info.lock().unwrap().as_mut() {
+                if let Some(i) = lock(&shared.info).as_mut() {
                     i.frames = Some(frames);
                 }
-                shared.state.lock().unwrap().duration_ms = Some(frames * 1000 / pipe.rate.max(1) as u64);
+                lock(&shared.state).duration_ms = Some(frames * 1000 / pipe.rate.max(1) as u64);
             }
-            *shared.peaks.lock().unwrap() = (Some(Arc::new(p)), 1.0);
+            *lock(&shared.peaks) = (Some(Arc::new(p)), 1.0);
             repaint();
         });
     }
@@ -566,7 +427,7 @@ impl Worker {
     }
 
     fn check_device(&mut self) {
-        let Some(err) = self.shared.device_error.lock().unwrap().take() else {
+        let Some(err) = lock(&self.shared.device_error).take() else {
             return;
         };
         if !matches!(self.output, Output::Device) {
@@ -584,7 +445,7 @@ impl Worker {
                 self.device = Some(d);
                 if let Some(l) = &self.cur {
                     let pipe = l.pipe.clone();
-                    self.attach_output(&pipe);
+                    output::attach(&self.output, self.device.as_ref(), &pipe);
                 }
                 return;
             }
@@ -596,7 +457,7 @@ impl Worker {
         self.output = Output::Clock;
         if let Some(l) = &self.cur {
             let pipe = l.pipe.clone();
-            self.attach_output(&pipe);
+            output::attach(&self.output, self.device.as_ref(), &pipe);
         }
         let note =
             format!("Audio device lost: {err} ({}playback is silent)", if was_playing { "stopped; " } else { "" });

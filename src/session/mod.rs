@@ -14,11 +14,13 @@ pub use save::{DiskStamp, SaveError, Saved, check_unchanged, default_save_path, 
 
 pub mod config;
 
-use crate::audio::extensions::AUDIO_EXTENSIONS;
 use crate::formats::{self, Import, ReadError};
 use crate::model::{AudioLink, Extra, Transcript};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+pub mod recording;
+pub use recording::find_audio_beside;
 
 /// Write `bytes` to `path` atomically: a temporary file beside the target is written, fsynced
 /// and renamed over the target, and then the directory is fsynced. A failed save leaves the old
@@ -115,26 +117,6 @@ pub fn audio_link(json_path: &Path, audio: &Path, duration_ms: Option<u64>) -> A
 pub fn resolve_audio(json_path: &Path, link: &AudioLink) -> PathBuf {
     let p = Path::new(&link.path);
     if p.is_absolute() { p.to_path_buf() } else { absolute(json_path).parent().unwrap_or(Path::new(".")).join(p) }
-}
-
-/// Look beside a transcript for its recording: the same stem, or the stem without otter's
-/// `_otter_ai` suffix, with any common audio extension.
-pub fn find_audio_beside(transcript: &Path) -> Option<PathBuf> {
-    let dir = transcript.parent()?;
-    let stem = transcript.file_stem()?.to_string_lossy().into_owned();
-    let mut stems = vec![stem.clone()];
-    if let Some(s) = stem.strip_suffix("_otter_ai") {
-        stems.push(s.to_string());
-    }
-    for s in &stems {
-        for e in AUDIO_EXTENSIONS.iter().flat_map(|e| [e.to_string(), e.to_ascii_uppercase()]) {
-            let p = dir.join(format!("{s}.{e}"));
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -235,17 +217,5 @@ mod tests {
         assert_eq!(link.path, "../audio/rec.mp3");
         assert_eq!(link.size, Some(4));
         assert_eq!(resolve_audio(&json, &link).canonicalize().unwrap(), audio.canonicalize().unwrap());
-    }
-
-    #[test]
-    fn finds_audio_beside_otter_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let t = dir.path().join("Interview_otter_ai.txt");
-        std::fs::write(&t, "x").unwrap();
-        assert_eq!(find_audio_beside(&t), None);
-        std::fs::write(dir.path().join("Interview.m4a"), "x").unwrap();
-        assert_eq!(find_audio_beside(&t), Some(dir.path().join("Interview.m4a")));
-        std::fs::write(dir.path().join("Interview_otter_ai.mp3"), "x").unwrap();
-        assert_eq!(find_audio_beside(&t), Some(dir.path().join("Interview_otter_ai.mp3")));
     }
 }

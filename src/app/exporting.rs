@@ -5,6 +5,7 @@
 use super::App;
 use super::tasks::{Done, Pick, TaskKind};
 use crate::export::{self, ExportError, ExportFormat, ExportOptions};
+use crate::session::SaveError;
 use crate::session::config::ExportPrefs;
 use crate::ui::{ExportDialog, Level, Modal};
 use std::path::{Path, PathBuf};
@@ -87,13 +88,14 @@ impl App {
         let name = format!("Exporting {}…", path.display());
         self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
             let result = export::export(&doc, format, &options)
-                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportError::from));
+                .map_err(ExportFailed::from)
+                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportFailed::from));
             Done::Exported { path, result }
         });
     }
 
     /// A finished export: close the dialog, or say why it failed (the dialog stays open).
-    pub(crate) fn finish_export(&mut self, path: PathBuf, result: Result<(), ExportError>) {
+    pub(crate) fn finish_export(&mut self, path: PathBuf, result: Result<(), ExportFailed>) {
         match result {
             Ok(()) => {
                 self.notify(Level::Info, format!("Exported {}", path.display()));
@@ -105,4 +107,14 @@ impl App {
             Err(e) => self.notify(Level::Error, format!("The export was not written: {e}")),
         }
     }
+}
+
+/// Why an export was not written: the writer failed, or the file could not be saved. Export
+/// knows no files, so the two meet here, where the export is written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFailed {
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
 }

@@ -4,7 +4,8 @@
 //! where stopping makes sense it can be cancelled (its result is then dropped, and the work can
 //! check [`Cancel::is_cancelled`] to stop early).
 
-use crate::export::{ExportError, ExportFormat};
+use super::exporting::ExportFailed;
+use crate::export::ExportFormat;
 use crate::formats::{Import, ReadError};
 use crate::session::SaveError;
 use crate::ui::{Pending, TaskInfo};
@@ -38,7 +39,7 @@ pub(crate) enum Done {
     Opened { path: PathBuf, audio: Option<PathBuf>, result: Result<Box<Import>, ReadError> },
     Saved { path: PathBuf, revision: u64, result: Result<(), SaveError>, then: Option<Pending> },
     Picked { pick: Pick, path: Option<PathBuf> },
-    Exported { path: PathBuf, result: Result<(), ExportError> },
+    Exported { path: PathBuf, result: Result<(), ExportFailed> },
 }
 
 /// Set when the user cancelled the task.

@@ -17,7 +17,7 @@ use turnfix::model::{SpeakerId, Transcript, TranscriptBuilder};
 mod common;
 
 /// Variants per transcript, and turns swapped in each.
-const VARIANTS: usize = 24;
+const VARIANTS: usize = 12;
 const SWAPS: usize = 3;
 
 fn is_named(name: &str) -> bool {
@@ -174,7 +174,7 @@ fn seed_panel_findings() {
     assert!(spelled.contains(&"Mariupal -> Mariupol".to_string()), "{spelled:?}");
     assert!(spelled.contains(&"Eli Yashin -> Ilya Yashin".to_string()), "{spelled:?}");
     let inaudible = f.iter().filter(|f| f.kind == assist::Kind::Inaudible).count();
-    assert_eq!(inaudible, 3, "three turns hold [inaudible] or (inaudible]");
+    assert_eq!(inaudible, 4, "four turns hold [inaudible] or (inaudible]");
     assert!(f.windows(2).all(|w| w[0].score >= w[1].score));
 }
 

@@ -73,12 +73,22 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
             continue;
         }
         if same {
+            // A source that gave the second turn no name (a continuation paragraph) or a
+            // placeholder label makes runs ordinary; between named turns they are rare.
+            let unnamed = b.original.as_ref().is_some_and(|o| o.speaker.is_none());
+            let score = if unnamed {
+                0.2
+            } else if is_generic_name(doc.speaker_name(a.speaker)) {
+                0.3
+            } else {
+                0.45
+            };
             out.push(
                 Finding::new(
                     doc,
                     i,
                     Kind::SameSpeakerRun,
-                    0.45,
+                    score,
                     format!("{} speaks in this turn and the next: merge them, or one is someone else", doc.speaker_name(a.speaker)),
                 )
                 .with("speaker", doc.speaker_name(a.speaker))

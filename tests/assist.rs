@@ -27,7 +27,11 @@ fn is_named(name: &str) -> bool {
 
 fn named_speakers(doc: &Transcript) -> Vec<SpeakerId> {
     let counts = doc.turn_counts();
-    doc.speakers.iter().filter(|s| is_named(&s.name) && counts.get(&s.id).is_some_and(|&n| n > 0)).map(|s| s.id).collect()
+    doc.speakers
+        .iter()
+        .filter(|s| is_named(&s.name) && counts.get(&s.id).is_some_and(|&n| n > 0))
+        .map(|s| s.id)
+        .collect()
 }
 
 /// The transcripts with named speakers: (name, document).
@@ -55,7 +59,10 @@ fn sources() -> Vec<(String, Transcript)> {
         }
     }
     if let Some(p) = common::shared("voices/pyannote-sample") {
-        let stm = std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "stm"));
+        let stm = std::fs::read_dir(&p)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "stm"));
         if let Some(stm) = stm {
             let mut b = TranscriptBuilder::new();
             for line in std::fs::read_to_string(stm).unwrap().lines() {
@@ -108,7 +115,10 @@ fn text_only_targets() {
     let cx = Context::default();
     let mut total = (0usize, 0usize, 0usize, 0usize); // swapped, found, found in top 10, found by a speaker kind
     let mut unmodified = (0usize, 0usize); // turns, speaker-kind findings
-    println!("{:<58} {:>6} {:>8} {:>8} {:>8} {:>10}", "transcript", "turns", "found", "top-10", "speaker", "unmodified");
+    println!(
+        "{:<58} {:>6} {:>8} {:>8} {:>8} {:>10}",
+        "transcript", "turns", "found", "top-10", "speaker", "unmodified"
+    );
     let mut worst_unmodified = Vec::new();
     for (name, doc) in sources() {
         let base = assist::check(&doc, &cx);
@@ -188,7 +198,8 @@ fn cli_check_json_issues() {
         "Ann Lee  0:00  \nWhat do you think, Bob?\n\nCy Diaz  0:05  \nI think it is fine and\n\nCy Diaz  0:09  \nthat is all.\n\nBob Ray  0:15  \nThank you, Cy.\n\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_turnfix")).arg("check").arg(&p).arg("--json").output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_turnfix")).arg("check").arg(&p).arg("--json").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let issues = v["issues"].as_array().unwrap();

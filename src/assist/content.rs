@@ -39,7 +39,8 @@ pub fn check(doc: &Transcript, out: &mut Vec<Finding>) {
         let text = t.text.trim();
         if text.is_empty() {
             out.push(
-                Finding::new(doc, i, Kind::EmptyTurn, 0.5, "the turn has no text".into()).suggest(Suggestion::DeleteTurn),
+                Finding::new(doc, i, Kind::EmptyTurn, 0.5, "the turn has no text".into())
+                    .suggest(Suggestion::DeleteTurn),
             );
             continue;
         }
@@ -59,9 +60,15 @@ pub fn check(doc: &Transcript, out: &mut Vec<Finding>) {
         }
         if text.len() < 200 && FURNITURE.is_match(text) {
             out.push(
-                Finding::new(doc, i, Kind::NotSpeech, 0.6, format!("\"{}\" looks like page text, not speech", excerpt(text, 0, 0)))
-                    .with("words", text)
-                    .suggest(Suggestion::DeleteTurn),
+                Finding::new(
+                    doc,
+                    i,
+                    Kind::NotSpeech,
+                    0.6,
+                    format!("\"{}\" looks like page text, not speech", excerpt(text, 0, 0)),
+                )
+                .with("words", text)
+                .suggest(Suggestion::DeleteTurn),
             );
             continue;
         }

@@ -46,9 +46,11 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         let open = ends_open(&a.text, words[i].last());
         let lower = starts_lower(&b.text);
         // A split sentence: an open end followed by a lower-case start (or a hanging word).
-        let split = match (open, lower) {
-            (Some(o), true) => Some(0.45 + 0.4 * o),
-            (Some(o), false) if o >= 0.9 => Some(0.5),
+        // Across speakers it is as often an interruption ("…So" / "yeah, no"): weaker.
+        let split = match (open, lower, same) {
+            (Some(o), true, true) => Some(0.45 + 0.4 * o),
+            (Some(o), false, true) if o >= 0.9 => Some(0.5),
+            (Some(o), true, false) => Some(0.2 + 0.2 * o),
             _ => None,
         };
         if let Some(score) = split {
@@ -66,7 +68,11 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
             if same {
                 f = f.suggest(Suggestion::MergeNext);
             } else if !b.reviewed {
-                f.message.push_str(&format!(", under {} then {}", doc.speaker_name(a.speaker), doc.speaker_name(b.speaker)));
+                f.message.push_str(&format!(
+                    ", under {} then {}",
+                    doc.speaker_name(a.speaker),
+                    doc.speaker_name(b.speaker)
+                ));
                 f = f.suggest(Suggestion::SetSpeaker { speaker: a.speaker });
             }
             out.push(f);
@@ -89,7 +95,10 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
                     i,
                     Kind::SameSpeakerRun,
                     score,
-                    format!("{} speaks in this turn and the next: merge them, or one is someone else", doc.speaker_name(a.speaker)),
+                    format!(
+                        "{} speaks in this turn and the next: merge them, or one is someone else",
+                        doc.speaker_name(a.speaker)
+                    ),
                 )
                 .with("speaker", doc.speaker_name(a.speaker))
                 .suggest(Suggestion::MergeNext),

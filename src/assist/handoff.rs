@@ -38,8 +38,8 @@ const GREETINGS: [&str; 11] =
 const FILLERS: [&str; 8] = ["you", "very", "much", "so", "again", "a", "lot", "there"];
 /// Words that follow a name in a handover: "X, what do you…", "X, you were…".
 const HANDOVER_NEXT: [&str; 25] = [
-    "what", "how", "why", "when", "where", "who", "which", "do", "did", "does", "can", "could", "would", "will",
-    "you", "your", "i", "is", "are", "tell", "please", "let", "welcome", "thank", "thanks",
+    "what", "how", "why", "when", "where", "who", "which", "do", "did", "does", "can", "could", "would", "will", "you",
+    "your", "i", "is", "are", "tell", "please", "let", "welcome", "thank", "thanks",
 ];
 const OPENING_WORDS: usize = 12;
 const CLOSING_WORDS: usize = 25;
@@ -219,7 +219,10 @@ fn self_introduction(doc: &Transcript, i: usize, w: &[Word<'_>], mentions: &[Men
         }
         let before: Vec<String> = w[m.first.saturating_sub(3)..m.first].iter().map(lower).collect();
         let ends = |s: &[&str]| before.len() >= s.len() && before[before.len() - s.len()..].iter().eq(s.iter());
-        let intro = ends(&["i'm"]) || ends(&["i’m"]) || ends(&["i", "am"]) || ends(&["name", "is"])
+        let intro = ends(&["i'm"])
+            || ends(&["i’m"])
+            || ends(&["i", "am"])
+            || ends(&["name", "is"])
             || (ends(&["this", "is"]) && m.first == 2 && w[m.last].after.is_some_and(|c| c != '\''));
         if !intro {
             continue;

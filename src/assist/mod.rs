@@ -88,13 +88,18 @@ fn combine(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 fn merge_into(a: &mut Finding, b: Finding) {
-    let agree = match (a.suggestion.as_ref().and_then(Suggestion::speaker), b.suggestion.as_ref().and_then(Suggestion::speaker)) {
+    let agree = match (
+        a.suggestion.as_ref().and_then(Suggestion::speaker),
+        b.suggestion.as_ref().and_then(Suggestion::speaker),
+    ) {
         (Some(x), Some(y)) => x == y,
         _ => true,
     };
     // Agreeing evidence adds up; disagreeing evidence only keeps the stronger.
     let combined = if agree { 1.0 - (1.0 - a.score) * (1.0 - b.score) } else { a.score.max(b.score) };
-    let (mut keep, other) = if b.score > a.score { (b, std::mem::replace(a, Finding::placeholder())) } else {
+    let (mut keep, other) = if b.score > a.score {
+        (b, std::mem::replace(a, Finding::placeholder()))
+    } else {
         (std::mem::replace(a, Finding::placeholder()), b)
     };
     if other.kind != keep.kind && !keep.also.contains(&other.kind) {
@@ -133,9 +138,11 @@ impl Finding {
 
 /// True when the user dismissed this finding's kind for its turn ("not a problem").
 pub fn is_dismissed(doc: &Transcript, f: &Finding) -> bool {
-    doc.turns.get(f.turn).filter(|t| t.id == f.turn_id).or_else(|| doc.turn(f.turn_id)).is_some_and(|t| {
-        t.dismissed.iter().any(|d| d == f.kind.id() || f.also.iter().any(|k| k.id() == d))
-    })
+    doc.turns
+        .get(f.turn)
+        .filter(|t| t.id == f.turn_id)
+        .or_else(|| doc.turn(f.turn_id))
+        .is_some_and(|t| t.dismissed.iter().any(|d| d == f.kind.id() || f.also.iter().any(|k| k.id() == d)))
 }
 
 /// Dismiss a finding ("not a problem"): recorded on its turn, saved in the JSON, undoable.

@@ -38,7 +38,8 @@ struct References {
 }
 
 fn add_name(r: &mut References, name: &str, origin: Origin) {
-    let parts: Vec<&str> = name.split_whitespace().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).collect();
+    let parts: Vec<&str> =
+        name.split_whitespace().filter(|p| p.chars().next().is_some_and(char::is_uppercase)).collect();
     for p in &parts {
         let p = p.trim_matches(|c: char| !c.is_alphanumeric());
         if p.chars().count() >= 4 {
@@ -173,7 +174,9 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         let max = allowed(w.chars().count());
         let best = refs_sorted
             .iter()
-            .filter(|(r, _)| r.len().abs_diff(w.len()) <= max + 2 && r.chars().next() == w.chars().next() && !related(w, r))
+            .filter(|(r, _)| {
+                r.len().abs_diff(w.len()) <= max + 2 && r.chars().next() == w.chars().next() && !related(w, r)
+            })
             .map(|(r, o)| (distance(w, r, max), **o, *r))
             .filter(|(d, _, _)| *d <= max)
             .min();

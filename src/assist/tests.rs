@@ -50,7 +50,10 @@ fn a_question_to_someone_hands_over_to_them() {
     ]);
     let f = of_kind(&d, Kind::SpeakerHandoff);
     assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!((f[0].turn, f[0].suggestion.clone()), (1, Some(Suggestion::SetSpeaker { speaker: sid(&d, "Konstantin Samoilov") })));
+    assert_eq!(
+        (f[0].turn, f[0].suggestion.clone()),
+        (1, Some(Suggestion::SetSpeaker { speaker: sid(&d, "Konstantin Samoilov") }))
+    );
     // An interjection before the person answers is not flagged.
     let d = doc(&[
         ("Metta Spencer", 0, "And here in Toronto is Doug. Good morning, Doug."),
@@ -90,7 +93,9 @@ fn split_sentences_and_runs() {
     let split: Vec<&Finding> = f.iter().filter(|f| f.kind == Kind::SplitSentence).collect();
     assert_eq!(split.len(), 2, "{f:?}");
     assert!(split.iter().any(|f| f.turn == 0 && f.suggestion == Some(Suggestion::MergeNext)));
-    assert!(split.iter().any(|f| f.turn == 3 && f.suggestion == Some(Suggestion::SetSpeaker { speaker: sid(&d, "B") })));
+    assert!(
+        split.iter().any(|f| f.turn == 3 && f.suggestion == Some(Suggestion::SetSpeaker { speaker: sid(&d, "B") }))
+    );
     let runs: Vec<&Finding> = f.iter().filter(|f| f.kind == Kind::SameSpeakerRun).collect();
     assert_eq!(runs.len(), 1, "the split pair is reported once, as a split: {runs:?}");
     assert_eq!(runs[0].turn, 3);
@@ -105,7 +110,13 @@ fn split_sentences_and_runs() {
 #[test]
 fn fragments_merge_into_a_neighbour() {
     let mut t: Vec<(String, u64, String)> = (0..14)
-        .map(|i| (if i % 2 == 0 { "Ann" } else { "Bob" }.to_string(), i * 10_000, format!("Turn number {i} says something long enough.")))
+        .map(|i| {
+            (
+                if i % 2 == 0 { "Ann" } else { "Bob" }.to_string(),
+                i * 10_000,
+                format!("Turn number {i} says something long enough."),
+            )
+        })
         .collect();
     t.insert(5, ("Speaker 3".into(), 48_000, "Yeah.".into()));
     let v: Vec<(&str, u64, &str)> = t.iter().map(|(a, b, c)| (a.as_str(), *b, c.as_str())).collect();
@@ -226,14 +237,7 @@ fn dismissals_and_review_survive_a_json_reload() {
 }
 
 fn voiced(d: &Transcript, emb: &[[f32; 2]]) -> VoiceEvidence {
-    VoiceEvidence {
-        turns: d
-            .turns
-            .iter()
-            .zip(emb)
-            .map(|(t, e)| TurnVoice::embedded(t.id, e.to_vec()))
-            .collect(),
-    }
+    VoiceEvidence { turns: d.turns.iter().zip(emb).map(|(t, e)| TurnVoice::embedded(t.id, e.to_vec())).collect() }
 }
 
 #[test]

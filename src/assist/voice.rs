@@ -127,8 +127,10 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
                 && sim - own >= MISMATCH_MARGIN
             {
                 let score = (0.5 + 2.0 * (sim - own)).min(0.95);
-                let list: serde_json::Map<String, serde_json::Value> =
-                    s.iter().map(|(id, v)| (doc.speaker_name(*id).to_string(), ((*v * 1000.0).round() / 1000.0).into())).collect();
+                let list: serde_json::Map<String, serde_json::Value> = s
+                    .iter()
+                    .map(|(id, v)| (doc.speaker_name(*id).to_string(), ((*v * 1000.0).round() / 1000.0).into()))
+                    .collect();
                 out.push(
                     Finding::new(
                         doc,

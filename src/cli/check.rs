@@ -91,7 +91,11 @@ pub fn run(a: CheckArgs) -> anyhow::Result<ExitCode> {
         println!("  {w}");
     }
     let kinds: Vec<String> = assist::counts(&findings).iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!("issues: {}{}", findings.len(), if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) });
+    println!(
+        "issues: {}{}",
+        findings.len(),
+        if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) }
+    );
     for f in findings.iter().take(a.top) {
         let t = &doc.turns[f.turn];
         println!(

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 use turnfix::assist::{self, Context, Finding};
-use turnfix::formats::{self, read_path};
+use turnfix::formats::read_path;
 use turnfix::model::{SpeakerId, Transcript, TranscriptBuilder};
 
 #[path = "common/shared.rs"]
@@ -216,5 +216,4 @@ fn cli_check_json_issues() {
     assert_eq!(handoff["suggestion"], serde_json::json!({"edit": "set-speaker", "speaker": "Bob Ray"}));
     let split = issues.iter().find(|i| i["kind"] == "split-sentence").expect("a split sentence");
     assert_eq!(split["suggestion"], serde_json::json!({"edit": "merge-next"}));
-    let _ = formats::Format::Json;
 }

@@ -56,9 +56,9 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Sum of embeddings per speaker over the turns `keep` accepts.
-fn sums<'a>(
+fn sums(
     doc: &Transcript,
-    emb: &HashMap<TurnId, &'a [f32]>,
+    emb: &HashMap<TurnId, &[f32]>,
     keep: impl Fn(usize) -> bool,
 ) -> HashMap<SpeakerId, (Vec<f32>, usize)> {
     let mut out: HashMap<SpeakerId, (Vec<f32>, usize)> = HashMap::new();
@@ -154,7 +154,7 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
             && c.score >= 0.5
         {
             let end = doc.effective_end(i);
-            if c.at_ms > t.start_ms && c.at_ms < end.max(t.start_ms + 1) {
+            if (t.start_ms + 1..end.max(t.start_ms + 1)).contains(&c.at_ms) {
                 // The text offset in proportion to the time, snapped to a word start.
                 let frac = (c.at_ms - t.start_ms) as f64 / (end - t.start_ms).max(1) as f64;
                 let offset = word_boundary(&t.text, (t.text.len() as f64 * frac) as usize);

@@ -10,14 +10,14 @@
 
 use std::path::Path;
 use turnfix::assist::{self, Context, Finding};
-use turnfix::formats::{self, read_path};
+use turnfix::formats::read_path;
 use turnfix::model::{SpeakerId, Transcript, TranscriptBuilder};
 
 #[path = "common/shared.rs"]
 mod common;
 
 /// Variants per transcript, and turns swapped in each.
-const VARIANTS: usize = 24;
+const VARIANTS: usize = 12;
 const SWAPS: usize = 3;
 
 fn is_named(name: &str) -> bool {
@@ -184,7 +184,7 @@ fn seed_panel_findings() {
     assert!(spelled.contains(&"Mariupal -> Mariupol".to_string()), "{spelled:?}");
     assert!(spelled.contains(&"Eli Yashin -> Ilya Yashin".to_string()), "{spelled:?}");
     let inaudible = f.iter().filter(|f| f.kind == assist::Kind::Inaudible).count();
-    assert_eq!(inaudible, 3, "three turns hold [inaudible] or (inaudible]");
+    assert_eq!(inaudible, 4, "four turns hold [inaudible] or (inaudible]");
     assert!(f.windows(2).all(|w| w[0].score >= w[1].score));
 }
 
@@ -216,5 +216,4 @@ fn cli_check_json_issues() {
     assert_eq!(handoff["suggestion"], serde_json::json!({"edit": "set-speaker", "speaker": "Bob Ray"}));
     let split = issues.iter().find(|i| i["kind"] == "split-sentence").expect("a split sentence");
     assert_eq!(split["suggestion"], serde_json::json!({"edit": "merge-next"}));
-    let _ = formats::Format::Json;
 }

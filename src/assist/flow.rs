@@ -46,9 +46,11 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         let open = ends_open(&a.text, words[i].last());
         let lower = starts_lower(&b.text);
         // A split sentence: an open end followed by a lower-case start (or a hanging word).
-        let split = match (open, lower) {
-            (Some(o), true) => Some(0.45 + 0.4 * o),
-            (Some(o), false) if o >= 0.9 => Some(0.5),
+        // Across speakers it is as often an interruption ("…So" / "yeah, no"): weaker.
+        let split = match (open, lower, same) {
+            (Some(o), true, true) => Some(0.45 + 0.4 * o),
+            (Some(o), false, true) if o >= 0.9 => Some(0.5),
+            (Some(o), true, false) => Some(0.2 + 0.2 * o),
             _ => None,
         };
         if let Some(score) = split {
@@ -77,12 +79,22 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
             continue;
         }
         if same {
+            // A source that gave the second turn no name (a continuation paragraph) or a
+            // placeholder label makes runs ordinary; between named turns they are rare.
+            let unnamed = b.original.as_ref().is_some_and(|o| o.speaker.is_none());
+            let score = if unnamed {
+                0.2
+            } else if is_generic_name(doc.speaker_name(a.speaker)) {
+                0.3
+            } else {
+                0.45
+            };
             out.push(
                 Finding::new(
                     doc,
                     i,
                     Kind::SameSpeakerRun,
-                    0.45,
+                    score,
                     format!(
                         "{} speaks in this turn and the next: merge them, or one is someone else",
                         doc.speaker_name(a.speaker)

@@ -174,7 +174,9 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         let max = allowed(w.chars().count());
         let best = refs_sorted
             .iter()
-            .filter(|(r, _)| !related(w, r) && r.chars().next() == w.chars().next())
+            .filter(|(r, _)| {
+                r.len().abs_diff(w.len()) <= max + 2 && r.chars().next() == w.chars().next() && !related(w, r)
+            })
             .map(|(r, o)| (distance(w, r, max), **o, *r))
             .filter(|(d, _, _)| *d <= max)
             .min();

@@ -154,7 +154,7 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
             && c.score >= 0.5
         {
             let end = doc.effective_end(i);
-            if c.at_ms > t.start_ms && c.at_ms < end.max(t.start_ms + 1) {
+            if (t.start_ms + 1..end.max(t.start_ms + 1)).contains(&c.at_ms) {
                 // The text offset in proportion to the time, snapped to a word start.
                 let frac = (c.at_ms - t.start_ms) as f64 / (end - t.start_ms).max(1) as f64;
                 let offset = word_boundary(&t.text, (t.text.len() as f64 * frac) as usize);

@@ -28,6 +28,8 @@ enum Command {
     Probe(cli::probe::ProbeArgs),
     /// Write what was corrected against the import, turn by turn: OUT.md or OUT.html.
     Report(cli::report::ReportArgs),
+    /// Where the speech is in a recording and, given its transcript, in each turn.
+    Analyze(cli::analyze::AnalyzeArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some(Command::Check(a)) => cli::check::run(a),
         Some(Command::Probe(a)) => cli::probe::run(a),
         Some(Command::Report(a)) => cli::report::run(a),
+        Some(Command::Analyze(a)) => cli::analyze::run(a),
         None => cli::editor::run(args.transcript, args.audio),
     };
     match result {

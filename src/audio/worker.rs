@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::decode::{self, AudioStream};
 use super::ring::Pipe;
-use super::{Cmd, LoadStatus, OutputKind, Shared, peaks};
+use super::{Cmd, LoadStatus, OutputKind, Shared, analysis};
 
 pub(crate) enum Output {
     Device,
@@ -349,6 +349,7 @@ impl Worker {
         self.unload();
         self.peaks_cancel = Arc::new(AtomicBool::new(false));
         *self.shared.peaks.lock().unwrap() = (None, 0.0);
+        *self.shared.speech.lock().unwrap() = None;
         self.set_state(|s| {
             s.status = LoadStatus::Loading;
             s.playing = false;
@@ -400,25 +401,26 @@ impl Worker {
         let repaint = self.repaint.clone();
         let _ = std::thread::Builder::new().name("turnfix-peaks".into()).spawn(move || {
             let same = |sh: &Shared| sh.pipe.lock().unwrap().as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
-            let result = match peaks::load_cached(&path) {
-                Some(r) => Ok(r),
+            // One pass: peaks and speech activity (cached together, see analysis.rs).
+            let result = match analysis::load_cached(&path) {
+                Some(a) => Ok(a),
                 None => {
                     let mut last = Instant::now();
-                    let r = peaks::compute_source(&source, &cancel, |p| {
+                    let r = analysis::compute_source(&source, &cancel, |p| {
                         shared.peaks.lock().unwrap().1 = p;
                         if last.elapsed() > Duration::from_millis(100) {
                             last = Instant::now();
                             repaint();
                         }
                     });
-                    if let Ok((p, frames)) = &r {
-                        // None: no cache dir is writable; the peaks stay in memory only.
-                        let _ = peaks::store_cached(&path, p, *frames);
+                    if let Ok(a) = &r {
+                        // None: no cache dir is writable; the results stay in memory only.
+                        let _ = analysis::store_cached(&path, a);
                     }
                     r
                 }
             };
-            let Ok((p, frames)) = result else { return };
+            let Ok(analysis::Analysis { peaks: p, frames, speech, .. }) = result else { return };
             if !same(&shared) || cancel.load(Ordering::Relaxed) {
                 return;
             }
@@ -429,6 +431,7 @@ impl Worker {
                 }
                 shared.state.lock().unwrap().duration_ms = Some(frames * 1000 / pipe.rate.max(1) as u64);
             }
+            *shared.speech.lock().unwrap() = Some(Arc::new(speech));
             *shared.peaks.lock().unwrap() = (Some(Arc::new(p)), 1.0);
             repaint();
         });

@@ -8,7 +8,7 @@
 //! [`extension`](ExportFormat::extension); [`ExportFormat::options`] says which fields of
 //! [`ExportOptions`] a format uses. What each format loses is written in docs/exports.md.
 
-mod captions;
+pub mod captions;
 mod csv;
 mod docx;
 mod otter_txt;

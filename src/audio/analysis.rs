@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::mono16k::{Listener, NoListener};
 use super::speech::SpeechActivity;
-use super::vad::{self, Earshot};
+use super::vad::{self, Earshot, Energy};
 use super::{AudioError, Peaks, decode, peaks};
 
 /// What the pass gives.
@@ -26,7 +26,9 @@ impl Analysis {
     }
 }
 
-const MAGIC: &[u8; 8] = b"TFSPEECH";
+/// Speech cache file: magic, sample rate (u32), frame samples (u32), frames n (u64), n earshot
+/// scores, n energy decisions.
+const MAGIC: &[u8; 8] = b"TFSPEEC2";
 
 /// Decode `path` once for peaks and speech activity.
 pub fn compute(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> Result<Analysis, AudioError> {
@@ -65,14 +67,22 @@ pub fn compute_threads_with<X: Listener>(
     extra: &(dyn Fn(u64) -> X + Sync),
 ) -> Result<(Analysis, Vec<X>), AudioError> {
     let rate = source.open()?.info().sample_rate;
-    let make = |at: u64| (Earshot::default(), extra(at));
+    let make = |at: u64| ((Earshot::default(), Energy::default()), extra(at));
     let (peaks, frames, parts) = if threads > 1 {
         peaks::compute_listening(source, cancel, progress, &make)?
     } else {
         peaks::compute_listening_threads(source, 1, cancel, progress, &make)?
     };
-    let (vads, extras): (Vec<_>, Vec<_>) = parts.into_iter().map(|(v, x)| (v.finish(), x)).unzip();
-    let speech = SpeechActivity { frame_samples: vad::FRAME as u32, scores: vad::join(vads) };
+    let mut vads = Vec::new();
+    let mut energies = Vec::new();
+    let mut extras = Vec::new();
+    for ((v, e), x) in parts {
+        vads.push(v.finish());
+        energies.push(e.finish(vad::ENERGY_DB));
+        extras.push(x);
+    }
+    let speech =
+        SpeechActivity { frame_samples: vad::FRAME as u32, scores: vad::join(vads), energy: vad::join(energies) };
     Ok((Analysis { peaks, frames, sample_rate: rate, speech }, extras))
 }
 
@@ -105,8 +115,11 @@ fn parse(b: &[u8]) -> Option<(u32, SpeechActivity)> {
     let rate = u32::from_le_bytes(b[8..12].try_into().ok()?);
     let frame_samples = u32::from_le_bytes(b[12..16].try_into().ok()?);
     let n = u64::from_le_bytes(b[16..24].try_into().ok()?) as usize;
-    let scores = b.get(24..)?;
-    (scores.len() == n && frame_samples > 0).then(|| (rate, SpeechActivity { frame_samples, scores: scores.to_vec() }))
+    let body = b.get(24..)?;
+    (body.len() == 2 * n && frame_samples > 0).then(|| {
+        let (scores, energy) = body.split_at(n);
+        (rate, SpeechActivity { frame_samples, scores: scores.to_vec(), energy: energy.to_vec() })
+    })
 }
 
 /// Cache `a` for `path`; returns the speech file written, None when no cache directory could be
@@ -123,6 +136,9 @@ pub fn store_cached_in(dirs: &[PathBuf], path: &Path, a: &Analysis) -> Option<Pa
     out.extend_from_slice(&a.speech.frame_samples.to_le_bytes());
     out.extend_from_slice(&(a.speech.scores.len() as u64).to_le_bytes());
     out.extend_from_slice(&a.speech.scores);
+    let mut energy = a.speech.energy.clone();
+    energy.resize(a.speech.scores.len(), 0);
+    out.extend_from_slice(&energy);
     dirs.iter().find_map(|d| {
         let dest = speech_file(d, path)?;
         peaks::store_cached_in(std::slice::from_ref(d), path, &a.peaks, a.frames)?;

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::{AudioError, Peaks, decode};
-pub use super::mono16k::{Listener, NoListener};
 use super::mono16k::Mono16k;
+pub use super::mono16k::{Listener, NoListener};
+use super::{AudioError, Peaks, decode};
 
 pub const MS_PER_BUCKET: u32 = 10;
 const MAGIC: &[u8; 8] = b"TFPEAKS1";

@@ -13,6 +13,9 @@ pub struct SpeechActivity {
     /// Frame length in samples at 16 kHz (earshot: 256, i.e. 16 ms).
     pub frame_samples: u32,
     pub scores: Vec<u8>,
+    /// The energy detector's decision per frame (255: over the noise floor), used to place
+    /// segment boundaries; may be empty.
+    pub energy: Vec<u8>,
 }
 
 impl SpeechActivity {
@@ -40,15 +43,26 @@ pub struct Smoothing {
     pub min_gap_ms: Ms,
     /// Speech shorter than this is dropped as a click (ms).
     pub min_speech_ms: Ms,
+    /// A segment's start moves back over frames the energy detector finds loud, up to this (ms):
+    /// earshot needs a few hundred ms of evidence before it calls a quiet onset speech.
+    pub extend_before_ms: Ms,
+    /// Likewise its end moves forward, up to this (ms).
+    pub extend_after_ms: Ms,
 }
 
 impl Default for Smoothing {
     fn default() -> Self {
-        // Bridging pauses under 160 ms keeps a word's stops together while the 300–800 ms gaps
-        // between turns stay gaps; 48 ms (3 frames) drops clicks and breaths.
-        Smoothing { threshold: 128, min_gap_ms: 160, min_speech_ms: 48 }
+        // Threshold 0.4; bridging pauses under 300 ms keeps a phrase together while the gaps
+        // between turns (300 ms and more) stay gaps; 48 ms (3 frames) drops clicks. Tuned on
+        // the seed panel and libri-conv-a (docs/audio.md).
+        Smoothing { threshold: 102, min_gap_ms: 300, min_speech_ms: 48, extend_before_ms: 640, extend_after_ms: 160 }
     }
 }
+
+/// A run of this many frames (192 ms) that the energy detector finds quiet inside a segment
+/// splits it; the first HANG_FRAMES (240 ms) of it stay with the speech before.
+const QUIET_FRAMES: usize = 12;
+const HANG_FRAMES: usize = 15;
 
 /// Speech segments `[start, end)` in ms, sorted and disjoint.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,30 +95,74 @@ impl SpeechMap {
     pub fn from_activity(act: &SpeechActivity, s: &Smoothing) -> SpeechMap {
         let fms = act.frame_ms();
         let at = |i: usize| (i as f64 * fms).round() as Ms;
-        let mut raw = Vec::new();
+        let mut frames = Vec::new();
         let mut run: Option<usize> = None;
         for (i, &sc) in act.scores.iter().enumerate() {
             match (sc >= s.threshold, run) {
                 (true, None) => run = Some(i),
                 (false, Some(a)) => {
-                    raw.push((at(a), at(i)));
+                    frames.push((a, i));
                     run = None;
                 }
                 _ => {}
             }
         }
         if let Some(a) = run {
-            raw.push((at(a), at(act.scores.len())));
+            frames.push((a, act.scores.len()));
         }
-        // Bridge short pauses, then drop short bursts.
-        let mut merged: Vec<(Ms, Ms)> = Vec::with_capacity(raw.len());
-        for (a, b) in raw {
-            match merged.last_mut() {
-                Some(last) if a - last.1 < s.min_gap_ms => last.1 = b,
-                _ => merged.push((a, b)),
+        // Bridge short pauses, drop short bursts (in frames).
+        let gap = (s.min_gap_ms as f64 / fms).ceil() as usize;
+        let min_len = (s.min_speech_ms as f64 / fms).ceil() as usize;
+        let mut runs: Vec<(usize, usize)> = Vec::with_capacity(frames.len());
+        for (a, b) in frames {
+            match runs.last_mut() {
+                Some(last) if a - last.1 < gap => last.1 = b,
+                _ => runs.push((a, b)),
             }
         }
-        merged.retain(|&(a, b)| b - a >= s.min_speech_ms);
+        // earshot holds its score for a few hundred ms after speech: a run is split where the
+        // energy detector finds QUIET_FRAMES or more quiet frames, keeping HANG_FRAMES of them.
+        if act.energy.len() == act.scores.len() {
+            let mut split = Vec::with_capacity(runs.len());
+            for (a, b) in runs {
+                let mut start = a;
+                let mut i = a;
+                while i < b {
+                    if act.energy[i] >= 128 {
+                        i += 1;
+                        continue;
+                    }
+                    let j = act.energy[i..b].iter().position(|&e| e >= 128).map_or(b, |k| i + k);
+                    if j - i >= QUIET_FRAMES && i > start && j < b {
+                        split.push((start, (i + HANG_FRAMES).min(j)));
+                        start = j;
+                    }
+                    i = j;
+                }
+                split.push((start, b));
+            }
+            runs = split;
+        }
+        runs.retain(|&(a, b)| b - a >= min_len);
+        // Then boundaries move over the loud frames next to them (merging only what overlaps).
+        let loud = |i: usize| act.energy.get(i).is_some_and(|&e| e >= 128);
+        let back = (s.extend_before_ms as f64 / fms) as usize;
+        let fwd = (s.extend_after_ms as f64 / fms) as usize;
+        let mut merged: Vec<(Ms, Ms)> = Vec::with_capacity(runs.len());
+        for (a, b) in runs {
+            let mut a2 = a;
+            while a2 > 0 && a - a2 < back && loud(a2 - 1) {
+                a2 -= 1;
+            }
+            let mut b2 = b;
+            while b2 < act.scores.len() && b2 - b < fwd && loud(b2) {
+                b2 += 1;
+            }
+            match merged.last_mut() {
+                Some(last) if at(a2) <= last.1 => last.1 = last.1.max(at(b2)),
+                _ => merged.push((at(a2), at(b2))),
+            }
+        }
         SpeechMap { segments: merged }
     }
 
@@ -143,7 +201,9 @@ impl SpeechMap {
             return Vec::new();
         }
         let i = self.segments.partition_point(|s| s.1 <= start_ms);
-        let mut segs: Vec<(Ms, Ms)> = self.segments[i..].iter().take_while(|s| s.0 < window_end_ms).copied().collect();
+        // A segment starting within a frame or so of the window's end is the next turn's.
+        let mut segs: Vec<(Ms, Ms)> =
+            self.segments[i..].iter().take_while(|s| s.0 + CARRY_OVER_MS < window_end_ms).copied().collect();
         if let Some(&(a, _)) = segs.first()
             && a + CARRY_OVER_MS < start_ms
             && segs.get(1).is_some_and(|s| s.0 < start_ms + RESOLUTION_MS)
@@ -192,17 +252,27 @@ mod tests {
         SpeechActivity {
             frame_samples: 256,
             scores: bits.bytes().map(|b| if b == b'1' { 255 } else { 0 }).collect(),
+            energy: Vec::new(),
         }
     }
 
     #[test]
     fn smoothing_bridges_pauses_and_drops_clicks() {
         // 16 ms frames: a 2-frame click, a 12-frame gap, speech with a 5-frame pause (80 ms,
-        // bridged), a 13-frame gap (kept), speech.
-        let bits = format!("0011{}11111000001111{}11111", "0".repeat(12), "1".repeat(1) + &"0".repeat(13));
-        let m = SpeechMap::from_activity(&act(&bits), &Smoothing::default());
-        assert_eq!(m.segments(), &[(256, 496), (704, 784)]);
+        // bridged), a 20-frame gap (320 ms, kept), speech.
+        let bits = format!("0011{}11111000001111{}11111", "0".repeat(12), "1".repeat(1) + &"0".repeat(20));
+        let mut a = act(&bits);
+        let m = SpeechMap::from_activity(&a, &Smoothing::default());
+        assert_eq!(m.segments(), &[(256, 496), (816, 896)]);
         assert!(m.is_speech_at(400) && !m.is_speech_at(600) && !m.is_speech_at(40));
+        // Loud frames before and after a segment move its boundaries (up to the limits).
+        a.energy = vec![0; a.scores.len()];
+        for i in 10..16 {
+            a.energy[i] = 255;
+        }
+        a.energy[31] = 255;
+        let m = SpeechMap::from_activity(&a, &Smoothing::default());
+        assert_eq!(m.segments(), &[(160, 512), (816, 896)]);
     }
 
     #[test]
@@ -218,12 +288,10 @@ mod tests {
         let long = SpeechMap::from_segments(vec![(5_000, 20_000)]);
         assert_eq!(long.turn_speech(9_000, 12_000), Some((9_000, 12_000)));
         assert_eq!(m.turn_speech(16_000, 18_000), None);
-        assert_eq!(m.onsets(&[8_000, 9_000, 9_000, 12_000], 20_000), vec![
-            Some(8_000),
-            Some(9_700),
-            Some(9_700),
-            Some(13_000)
-        ]);
+        assert_eq!(
+            m.onsets(&[8_000, 9_000, 9_000, 12_000], 20_000),
+            vec![Some(8_000), Some(9_700), Some(9_700), Some(13_000)]
+        );
     }
 
     #[test]

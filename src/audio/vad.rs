@@ -10,6 +10,9 @@ use super::mono16k::Listener;
 /// Samples per detector frame (16 ms at 16 kHz).
 pub const FRAME: usize = 256;
 
+/// The energy detector's threshold over its noise floor (dB).
+pub const ENERGY_DB: f32 = 15.0;
+
 /// Scores (0–255) of consecutive frames, the first being frame `first` of the recording.
 #[derive(Clone, Debug, Default)]
 pub struct Scores {
@@ -171,9 +174,10 @@ mod tests {
         // Samples 256..800: two whole frames (256..512, 512..768).
         assert_eq!(s.scores, vec![2, 2]);
         assert_eq!(n, 0);
-        assert_eq!(join(vec![Scores { first: 0, scores: vec![1, 1] }, Scores { first: 3, scores: vec![5] }]), vec![
-            1, 1, 0, 5
-        ]);
+        assert_eq!(
+            join(vec![Scores { first: 0, scores: vec![1, 1] }, Scores { first: 3, scores: vec![5] }]),
+            vec![1, 1, 0, 5]
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-use anyhow::Context;
 use turnfix::audio::analysis::{self, Analysis};
 use turnfix::audio::speech::windows;
 use turnfix::formats;
@@ -138,7 +137,11 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             format_clock(an.duration_ms()),
             format_clock(last),
             past_end.len(),
-            past_end.iter().map(|&i| format!("#{} ({})", i + 1, format_clock(d.turns[i].start_ms))).collect::<Vec<_>>().join(", ")
+            past_end
+                .iter()
+                .map(|&i| format!("#{} ({})", i + 1, format_clock(d.turns[i].start_ms)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let report = Report {

@@ -102,7 +102,8 @@ pub(crate) fn cues_on<'a>(
                 }
             }
         };
-        let stretches = speech.map(|m| stretches(m, start, next_start.unwrap_or(end.max(start + 1)))).unwrap_or_default();
+        let stretches =
+            speech.map(|m| stretches(m, start, next_start.unwrap_or(end.max(start + 1)))).unwrap_or_default();
         if stretches.is_empty() {
             let span = (end - start).min(estimate(words));
             place(group, &[(start, start + span)], opts, max_ms, srt_prefix, &mut out);

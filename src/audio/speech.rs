@@ -258,26 +258,26 @@ mod tests {
 
     #[test]
     fn smoothing_bridges_pauses_and_drops_clicks() {
-        // 16 ms frames: a 2-frame click, a 12-frame gap, speech with a 5-frame pause (80 ms,
-        // bridged), a 20-frame gap (320 ms, kept), speech.
-        let bits = format!("0011{}11111000001111{}11111", "0".repeat(12), "1".repeat(1) + &"0".repeat(20));
+        // 16 ms frames: a 2-frame click, a 26-frame gap (416 ms, kept), speech with a 5-frame
+        // pause (80 ms, bridged), a 25-frame gap, speech.
+        let bits = format!("0011{}11111000001111{}11111", "0".repeat(26), "1".repeat(1) + &"0".repeat(25));
         let mut a = act(&bits);
         let m = SpeechMap::from_activity(&a, &Smoothing::default());
-        assert_eq!(m.segments(), &[(256, 496), (816, 896)]);
-        assert!(m.is_speech_at(400) && !m.is_speech_at(600) && !m.is_speech_at(40));
+        assert_eq!(m.segments(), &[(480, 720), (1120, 1200)]);
+        assert!(m.is_speech_at(600) && !m.is_speech_at(900) && !m.is_speech_at(40));
         // Loud frames before and after a segment move its boundaries (up to the limits).
         a.energy = vec![0; a.scores.len()];
-        for i in 10..16 {
+        for i in 24..30 {
             a.energy[i] = 255;
         }
-        a.energy[31] = 255;
+        a.energy[45] = 255;
         let m = SpeechMap::from_activity(&a, &Smoothing::default());
-        assert_eq!(m.segments(), &[(160, 512), (816, 896)]);
+        assert_eq!(m.segments(), &[(384, 736), (1120, 1200)]);
     }
 
     #[test]
     fn turn_speech_skips_carried_over_speech_and_keeps_a_late_end() {
-        let m = SpeechMap::from_segments(vec![(8_000, 9_200), (9_700, 12_400), (13_000, 15_000)]);
+        let m = SpeechMap::from_segments(vec![(8_000, 9_200), (9_700, 12_400), (12_800, 15_000)]);
         // Turn at 9 s: speech from the turn before runs to 9.2 s, its own starts at 9.7 s; its
         // speech ends at 12.4 s, after the next turn's time (12 s).
         assert_eq!(m.turn_speech(9_000, 12_000), Some((9_700, 12_400)));
@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(m.turn_speech(16_000, 18_000), None);
         assert_eq!(
             m.onsets(&[8_000, 9_000, 9_000, 12_000], 20_000),
-            vec![Some(8_000), Some(9_700), Some(9_700), Some(13_000)]
+            vec![Some(8_000), Some(9_700), Some(9_700), Some(12_800)]
         );
     }
 

@@ -185,6 +185,6 @@ mod tests {
         let mut db = vec![-60.0; 20];
         db[5] = -20.0;
         db[6] = -45.0;
-        assert_eq!(energy_scores(&db, 20.0).iter().filter(|&&s| s == 255).count(), 2);
+        assert_eq!(energy_scores(&db, 15.0).iter().filter(|&&s| s == 255).count(), 2);
     }
 }

@@ -149,7 +149,7 @@ fn seed_panel_onsets_offsets_and_captions() {
     let plain = cue_spans(&doc, &ExportOptions::default(), None);
     for (i, t) in doc.turns.iter().enumerate() {
         let words = t.text.split_whitespace().count() as Ms;
-        if let Some(last) = plain.iter().filter(|c| c.0 == i).last() {
+        if let Some(last) = plain.iter().rfind(|c| c.0 == i) {
             assert!(last.2 <= t.start_ms + (words * 400).max(1000), "turn {i}: cue ends at {}", last.2);
         }
     }

@@ -8,7 +8,9 @@
 //! - `seek_ui/mp3`: the caller's time for one `Player::seek`.
 //! - `whole/decode/<file>`: a bare single-threaded decode of the whole file.
 //! - `whole/peaks/<file>`: the waveform peaks of the whole file (no cache).
+//! - `whole/peaks_speech/<file>`: the one pass: peaks plus speech activity (earshot), no cache.
 //! - `peaks_cache/reopen`: reading the 72-minute recording's peaks back from the disk cache.
+//! - `analysis_cache/reopen`: reading its peaks and speech activity back from the disk cache.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use turnfix::audio::probe::{timed_seek, wait_ready};
-use turnfix::audio::{Player, SourceTap, decode, peaks};
+use turnfix::audio::{Player, SourceTap, analysis, decode, peaks};
 
 #[path = "../tests/common/shared.rs"]
 mod shared;
@@ -139,6 +141,9 @@ fn bench_whole_file(c: &mut Criterion) {
         g.bench_function(format!("peaks/{file}"), |b| {
             b.iter(|| peaks::compute(&path, &AtomicBool::new(false), |_| {}).unwrap().1)
         });
+        g.bench_function(format!("peaks_speech/{file}"), |b| {
+            b.iter(|| analysis::compute(&path, &AtomicBool::new(false), |_| {}).unwrap().speech.scores.len())
+        });
     }
     g.finish();
 }
@@ -153,6 +158,11 @@ fn bench_peaks_cache(c: &mut Criterion) {
     let dirs = [dir.path().to_path_buf()];
     peaks::store_cached_in(&dirs, &path, &p, frames).expect("cache written");
     c.bench_function("peaks_cache/reopen", |b| b.iter(|| peaks::load_cached_from(&dirs, &path).unwrap().1));
+    let a = analysis::compute(&path, &AtomicBool::new(false), |_| {}).unwrap();
+    analysis::store_cached_in(&dirs, &path, &a).expect("analysis cache written");
+    c.bench_function("analysis_cache/reopen", |b| {
+        b.iter(|| analysis::load_cached_from(&dirs, &path).unwrap().speech.scores.len())
+    });
 }
 
 criterion_group!(benches, bench_seek, bench_whole_file, bench_peaks_cache);

@@ -30,6 +30,8 @@ enum Command {
     Report(cli::report::ReportArgs),
     /// List autosaved sessions (--list [--json]), or write one out: recover TRANSCRIPT_OR_ID OUT.json.
     Recover(cli::recover::RecoverArgs),
+    /// Where the speech is in a recording and, given its transcript, in each turn.
+    Analyze(cli::analyze::AnalyzeArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some(Command::Probe(a)) => cli::probe::run(a),
         Some(Command::Report(a)) => cli::report::run(a),
         Some(Command::Recover(a)) => cli::recover::run(a),
+        Some(Command::Analyze(a)) => cli::analyze::run(a),
         None => cli::editor::run(args.transcript, args.audio),
     };
     match result {

@@ -8,11 +8,15 @@
 //!   time map the playhead is computed from.
 //! - `worker`: the decode-ahead thread, time-stretch, outputs (device, clock).
 //! - [`peaks`]: the cached waveform overview. [`probe`]: measurements for `turnfix probe`.
+//! - [`analysis`]: the one pass (peaks + speech activity + any [`Listener`]) and its cache;
+//!   [`vad`]: the detectors; [`speech`]: speech segments per turn ([`SpeechMap`]).
 
+pub mod analysis;
 mod codecs;
 pub mod decode;
 pub mod extensions;
 mod mkv;
+mod mono16k;
 mod mp3;
 mod mp4;
 mod opus;
@@ -20,6 +24,8 @@ mod output;
 pub mod peaks;
 pub mod probe;
 mod ring;
+pub mod speech;
+pub mod vad;
 mod worker;
 
 use std::path::PathBuf;
@@ -28,6 +34,8 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use decode::StreamInfo;
+pub use mono16k::{Listener, NoListener};
+pub use speech::{SpeechActivity, SpeechMap};
 
 /// Errors of the audio engine.
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +134,7 @@ pub(crate) struct Shared {
     pub state: Mutex<PlayerState>,
     pub pipe: Mutex<Option<Arc<ring::Pipe>>>,
     pub peaks: Mutex<(Option<Arc<Peaks>>, f32)>,
+    pub speech: Mutex<Option<Arc<SpeechActivity>>>,
     pub info: Mutex<Option<StreamInfo>>,
     pub device_error: Mutex<Option<String>>,
     pub next_gen: AtomicU64,
@@ -198,6 +207,7 @@ impl Player {
             }),
             pipe: Mutex::new(None),
             peaks: Mutex::new((None, 0.0)),
+            speech: Mutex::new(None),
             info: Mutex::new(None),
             device_error: Mutex::new(None),
             next_gen: AtomicU64::new(1),
@@ -294,6 +304,11 @@ impl Player {
     /// The waveform overview once computed, and the progress of its computation (0..=1).
     pub fn peaks(&self) -> (Option<Arc<Peaks>>, f32) {
         lock(&self.shared.peaks).clone()
+    }
+    /// The speech activity of the loaded recording, once the peaks pass has computed it (at the
+    /// same time as the peaks); `.map()` gives its speech segments.
+    pub fn speech(&self) -> Option<Arc<SpeechActivity>> {
+        lock(&self.shared.speech).clone()
     }
     /// What the engine sees in the loaded file (container, codec, rate, channels, length).
     pub fn info(&self) -> Option<StreamInfo> {

@@ -1,11 +1,16 @@
 //! Waveform overview: min/max per 10 ms bucket, computed by one streaming decode and cached on
 //! disk keyed by the file's path, size and mtime.
+//!
+//! The same decode also feeds a 16 kHz mono stream to a [`Listener`] (speech activity, voice
+//! features: see [`super::analysis`]), so the recording is decoded once for all of them.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
+use super::mono16k::Mono16k;
+pub use super::mono16k::{Listener, NoListener};
 use super::{AudioError, Peaks, decode};
 
 pub const MS_PER_BUCKET: u32 = 10;
@@ -17,7 +22,31 @@ const MAGIC: &[u8; 8] = b"TFPEAKS1";
 pub fn compute(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> Result<(Peaks, u64), AudioError> {
     let stream = decode::open(path)?;
     let source = stream.source();
-    compute_from(stream, &source, Some(SPLIT_MIN_SECONDS), cancel, progress)
+    let (p, f, _) = compute_from(stream, &source, Some(SPLIT_MIN_SECONDS), cancel, progress, &|_| NoListener)?;
+    Ok((p, f))
+}
+
+/// [`compute_source`] that also feeds the recording, as 16 kHz mono, to listeners made by
+/// `make(first_sample)`: one per stretch decoded (two when the file is split over two threads),
+/// returned in time order; each is fed contiguous samples from its `first_sample` on.
+pub fn compute_listening<L: Listener>(
+    source: &decode::Source,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+    make: &(dyn Fn(u64) -> L + Sync),
+) -> Result<(Peaks, u64, Vec<L>), AudioError> {
+    compute_from(source.open()?, source, Some(SPLIT_MIN_SECONDS), cancel, progress, make)
+}
+
+/// [`compute_listening`] on `threads` threads (1, or 2 for MP3, WAV and FLAC whatever the length).
+pub fn compute_listening_threads<L: Listener>(
+    source: &decode::Source,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+    make: &(dyn Fn(u64) -> L + Sync),
+) -> Result<(Peaks, u64, Vec<L>), AudioError> {
+    compute_from(source.open()?, source, (threads > 1).then_some(0), cancel, progress, make)
 }
 
 /// [`compute`] on `threads` threads (1, or 2 whatever the length for MP3, WAV and FLAC): for
@@ -30,7 +59,8 @@ pub fn compute_threads(
 ) -> Result<(Peaks, u64), AudioError> {
     let stream = decode::open(path)?;
     let source = stream.source();
-    compute_from(stream, &source, (threads > 1).then_some(0), cancel, progress)
+    let (p, f, _) = compute_from(stream, &source, (threads > 1).then_some(0), cancel, progress, &|_| NoListener)?;
+    Ok((p, f))
 }
 
 /// [`compute`] for a recording already open (the MP3 bytes are shared, not read again).
@@ -39,7 +69,8 @@ pub fn compute_source(
     cancel: &AtomicBool,
     progress: impl FnMut(f32),
 ) -> Result<(Peaks, u64), AudioError> {
-    compute_from(source.open()?, source, Some(SPLIT_MIN_SECONDS), cancel, progress)
+    let (p, f, _) = compute_from(source.open()?, source, Some(SPLIT_MIN_SECONDS), cancel, progress, &|_| NoListener)?;
+    Ok((p, f))
 }
 
 /// Recordings shorter than this are reduced on one thread.
@@ -48,19 +79,21 @@ const SPLIT_MIN_SECONDS: u64 = 60;
 /// The two halves of the file are decoded on two threads: the second half by a decoder seeked to
 /// the first frame of a bucket near the middle (the seek decodes a few frames before it and
 /// drops them, so the MP3 bit reservoir and the MDCT overlap are refilled), the first half up to
-/// that frame. The buckets meet exactly at the split.
-fn compute_from(
+/// that frame. The buckets meet exactly at the split, which falls on a multiple of 80 ms so that
+/// the 16 kHz stream splits on a whole 16 ms detector frame too.
+fn compute_from<L: Listener>(
     mut first: decode::AudioStream,
     source: &decode::Source,
     split_min_seconds: Option<u64>,
     cancel: &AtomicBool,
     mut progress: impl FnMut(f32),
-) -> Result<(Peaks, u64), AudioError> {
+    make: &(dyn Fn(u64) -> L + Sync),
+) -> Result<(Peaks, u64, Vec<L>), AudioError> {
     let info = first.info().clone();
     let rate = info.sample_rate.max(1) as u64;
     let per_sec = 1000 / MS_PER_BUCKET as u64;
     let expect = info.frames.unwrap_or(0);
-    let split_bucket = expect / 2 * per_sec / rate;
+    let split_bucket = expect / 2 * per_sec / rate / SPLIT_BUCKETS * SPLIT_BUCKETS;
     let split = (split_bucket * rate).div_ceil(per_sec);
     // Only where a seek gives exactly the samples of a decode from the start: MP3 (frame index,
     // bit-reservoir preroll), WAV, FLAC. After a seek symphonia's AAC decoder differs from the
@@ -73,19 +106,20 @@ fn compute_from(
     };
     let Some(mut second) = second else {
         let done = AtomicU64::new(0);
-        let mut acc = Acc::new(&info, 0);
+        let mut acc = Acc::new(&info, 0, make(0));
         let r = acc.run(&mut first, u64::MAX, cancel, &done, |d| report(&mut progress, d, expect));
         r?;
         progress(1.0);
         let frames = acc.frames;
-        return Ok((acc.into_peaks(), frames));
+        let (peaks, l) = acc.finish();
+        return Ok((peaks, frames, vec![l]));
     };
     let stop = AtomicBool::new(false);
     let done = AtomicU64::new(0);
     let (a, b) = std::thread::scope(|sc| {
         let (stop, done, info) = (&stop, &done, &info);
         let h = std::thread::Builder::new().name("turnfix-peaks2".into()).spawn_scoped(sc, move || {
-            let mut acc = Acc::new(info, split_bucket as usize);
+            let mut acc = Acc::new(info, split_bucket as usize, make(split_bucket * 160));
             let stopped = StopEither(cancel, stop);
             let r = acc.run(&mut second, u64::MAX, &stopped, done, |_| {});
             if r.is_err() {
@@ -97,7 +131,7 @@ fn compute_from(
             Ok(h) => h,
             Err(e) => return (Err(AudioError::Decode(format!("peaks thread: {e}"))), None),
         };
-        let mut acc = Acc::new(info, 0);
+        let mut acc = Acc::new(info, 0, make(0));
         let stopped = StopEither(cancel, stop);
         let r = acc.run(&mut first, split, &stopped, done, |d| report(&mut progress, d, expect));
         if r.is_err() {
@@ -119,8 +153,11 @@ fn compute_from(
         // Shorter than the container claimed: the first half is the whole recording.
         progress(1.0);
         let frames = a.frames;
-        return Ok((a.into_peaks(), frames));
+        let (peaks, l) = a.finish();
+        return Ok((peaks, frames, vec![l]));
     }
+    let la = a.mono.finish();
+    let lb = b.mono.finish();
     // First half: buckets [0, split_bucket); second half from split_bucket.
     a.min.truncate(split_bucket as usize);
     a.max.truncate(split_bucket as usize);
@@ -130,8 +167,11 @@ fn compute_from(
     a.max.extend_from_slice(&b.max);
     let frames = b.frames.max(a.frames);
     progress(1.0);
-    Ok((Peaks { ms_per_bucket: MS_PER_BUCKET, min: a.min, max: a.max }, frames))
+    Ok((Peaks { ms_per_bucket: MS_PER_BUCKET, min: a.min, max: a.max }, frames, vec![la, lb]))
 }
+
+/// The split point is a multiple of this many buckets (80 ms: 5 frames of 16 ms at 16 kHz).
+const SPLIT_BUCKETS: u64 = 8;
 
 fn report(progress: &mut impl FnMut(f32), done: u64, expect: u64) {
     if expect > 0 {
@@ -157,7 +197,7 @@ impl Stop for StopEither<'_> {
 }
 
 /// Min/max buckets of one stretch of the recording; bucket `base + i` is stored at `i`.
-struct Acc {
+struct Acc<L: Listener> {
     ch: usize,
     rate: u64,
     base: usize,
@@ -165,10 +205,12 @@ struct Acc {
     max: Vec<f32>,
     /// End of the last decoded chunk (recording frame).
     frames: u64,
+    /// The 16 kHz mono stream and its listener.
+    mono: Mono16k<L>,
 }
 
-impl Acc {
-    fn new(info: &decode::StreamInfo, base: usize) -> Acc {
+impl<L: Listener> Acc<L> {
+    fn new(info: &decode::StreamInfo, base: usize, listener: L) -> Acc<L> {
         let rate = info.sample_rate.max(1) as u64;
         let per_sec = 1000 / MS_PER_BUCKET as u64;
         let cap = (info.frames.unwrap_or(0) * per_sec / rate + 2).saturating_sub(base as u64) as usize;
@@ -179,11 +221,12 @@ impl Acc {
             min: Vec::with_capacity(cap),
             max: Vec::with_capacity(cap),
             frames: 0,
+            mono: Mono16k::new(info.sample_rate.max(1), info.channels.max(1), listener),
         }
     }
 
-    fn into_peaks(self) -> Peaks {
-        Peaks { ms_per_bucket: MS_PER_BUCKET, min: self.min, max: self.max }
+    fn finish(self) -> (Peaks, L) {
+        (Peaks { ms_per_bucket: MS_PER_BUCKET, min: self.min, max: self.max }, self.mono.finish())
     }
 
     /// Decode `stream` up to frame `until` (or its end); adds the frames decoded to `done`
@@ -209,6 +252,9 @@ impl Acc {
             }
             let n = (buf.len() / ch) as u64;
             let end = (start + n).min(until);
+            if end > start {
+                self.mono.push(start, &buf[..(end - start) as usize * ch]);
+            }
             let mut f = start;
             let mut i = 0usize;
             while f < end {

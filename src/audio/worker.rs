@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use super::decode::{self, AudioStream};
 use super::output::{self, DeviceOut, Output, open_device};
 use super::ring::Pipe;
-use super::{Cmd, LoadStatus, Shared, lock, peaks};
+use super::{Cmd, LoadStatus, Shared, analysis, lock};
 
 /// Ring capacity (2^18 samples) and how far ahead the worker decodes.
 const RING_POW2: u32 = 18;
@@ -210,6 +210,7 @@ impl Worker {
         self.unload();
         self.peaks_cancel = Arc::new(AtomicBool::new(false));
         *lock(&self.shared.peaks) = (None, 0.0);
+        *lock(&self.shared.speech) = None;
         self.set_state(|s| {
             s.status = LoadStatus::Loading;
             s.playing = false;
@@ -261,25 +262,26 @@ impl Worker {
         let repaint = self.repaint.clone();
         let _ = std::thread::Builder::new().name("turnfix-peaks".into()).spawn(move || {
             let same = |sh: &Shared| lock(&sh.pipe).as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
-            let result = match peaks::load_cached(&path) {
-                Some(r) => Ok(r),
+            // One pass: peaks and speech activity (cached together, see analysis.rs).
+            let result = match analysis::load_cached(&path) {
+                Some(a) => Ok(a),
                 None => {
                     let mut last = Instant::now();
-                    let r = peaks::compute_source(&source, &cancel, |p| {
+                    let r = analysis::compute_source(&source, &cancel, |p| {
                         lock(&shared.peaks).1 = p;
                         if last.elapsed() > Duration::from_millis(100) {
                             last = Instant::now();
                             repaint();
                         }
                     });
-                    if let Ok((p, frames)) = &r {
-                        // None: no cache dir is writable; the peaks stay in memory only.
-                        let _ = peaks::store_cached(&path, p, *frames);
+                    if let Ok(a) = &r {
+                        // None: no cache dir is writable; the results stay in memory only.
+                        let _ = analysis::store_cached(&path, a);
                     }
                     r
                 }
             };
-            let Ok((p, frames)) = result else { return };
+            let Ok(analysis::Analysis { peaks: p, frames, speech, .. }) = result else { return };
             if !same(&shared) || cancel.load(Ordering::Relaxed) {
                 return;
             }
@@ -290,6 +292,7 @@ impl Worker {
                 }
                 lock(&shared.state).duration_ms = Some(frames * 1000 / pipe.rate.max(1) as u64);
             }
+            *lock(&shared.speech) = Some(Arc::new(speech));
             *lock(&shared.peaks) = (Some(Arc::new(p)), 1.0);
             repaint();
         });

@@ -17,6 +17,10 @@ pub struct ConvertArgs {
     /// report-md, report-html). Default: from OUT's extension, where .txt means otter-txt.
     #[arg(long, value_name = "FMT")]
     pub to: Option<String>,
+    /// Recording of the transcript: SRT and VTT cues are placed on its speech (no cue spans a
+    /// silence of 1 s or more) [srt, vtt].
+    #[arg(long, value_name = "REC")]
+    pub audio: Option<PathBuf>,
     #[command(flatten)]
     pub writer: WriterFlags,
 }
@@ -112,7 +116,24 @@ pub fn run(a: ConvertArgs) -> anyhow::Result<ExitCode> {
     for w in &import.warnings {
         eprintln!("{}: warning: {w}", a.input.display());
     }
-    let bytes = export::export(&import.doc, to, &opts)?;
-    turnfix::session::write_atomic(&a.output, &bytes)?;
+    match (&a.audio, to) {
+        (Some(rec), ExportFormat::Srt | ExportFormat::Vtt) => {
+            let speech = super::analyze::speech_segments(rec)?;
+            let text = if to == ExportFormat::Srt {
+                export::captions::write_srt_on_speech(&import.doc, &opts, Some(&speech))
+            } else {
+                export::captions::write_vtt_on_speech(&import.doc, &opts, Some(&speech))
+            };
+            turnfix::session::write_atomic(&a.output, text.as_bytes())
+                .with_context(|| format!("cannot write {}", a.output.display()))?;
+        }
+        (audio, _) => {
+            if audio.is_some() {
+                eprintln!("turnfix: note: --audio only changes SRT and VTT output; ignored for {}", to.id());
+            }
+            let bytes = export::export(&import.doc, to, &opts)?;
+            turnfix::session::write_atomic(&a.output, &bytes)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! Command-line subcommands. Each returns an exit code or an error, printed once by main.
 
+pub mod analyze;
 pub mod check;
 pub mod convert;
 pub mod editor;

@@ -6,6 +6,7 @@
 //! constructor functions below as a [`Edit::Batch`], which undoes as one step.
 
 mod history;
+pub mod snap;
 
 pub use history::{Change, History, HistoryEntry};
 

@@ -1,15 +1,20 @@
 //! SRT and WebVTT captions.
 //!
 //! Each turn's text is spread over its time span: from its start to its own end when it has
-//! one, else to the next turn's start (the last turn without an end gets an estimate from its
-//! word count), but no longer than 1.5 s a word (at least 3 s), so that a turn followed by a
-//! long silence leaves the screen. Turns that share a start share the span, by words. Long turns
+//! one, else to the next turn's start, but no longer than the turn's own speech estimate (2.5
+//! words a second, 400 ms a word, at least 1 s), so that a turn followed by a silence leaves the
+//! screen when its words are spoken. With the recording's speech segments
+//! ([`write_srt_on_speech`], [`write_vtt_on_speech`]) the words are spread over the turn's
+//! speech instead: its speech stretches (segments closer than 1 s joined) get words in
+//! proportion to their length, and each stretch is cut into cues of its own, so no cue spans a
+//! silence of 1 s or more. Turns that share a start share the span, by words. Long turns
 //! are cut into cues of at most `caption_lines` lines of at most `caption_line_chars`
 //! characters (a single longer word stays whole) and at most `caption_max_ms` long; cue times
 //! are spread by words within the span. A final pass makes the cues strictly valid: every cue
 //! ends after it starts, and none overlaps the one before.
 
 use super::{ExportOptions, one_line};
+use crate::audio::speech::SpeechMap;
 use crate::model::{Ms, Transcript};
 
 /// One caption cue.
@@ -20,16 +25,19 @@ pub(crate) struct Cue<'a> {
     pub speaker: &'a str,
     /// True for the first cue of a turn (where SRT writes the `Name: ` prefix).
     pub first: bool,
+    /// Index of the turn in the document.
+    pub turn: usize,
     pub lines: Vec<String>,
 }
 
-/// Assumed speaking rate for a last turn with no end: 400 ms a word, at least 1 s.
+/// A turn's speech estimate: 2.5 words a second (400 ms a word), at least 1 s. A turn's words
+/// are never spread over more than this.
 const MS_PER_WORD: Ms = 400;
+const MIN_SPAN: Ms = 1000;
 
-/// The longest a turn's words are spread over: 1.5 s a word (very slow speech), at least 3 s.
-/// A turn followed by a long silence does not stay on screen through it.
-const MAX_MS_PER_WORD: Ms = 1500;
-const MIN_SPAN_CAP: Ms = 3000;
+/// Speech segments closer than this are one stretch of captions; a cue never spans a longer
+/// silence.
+const MAX_PAUSE_IN_CUE: Ms = 1000;
 
 struct Item<'a> {
     speaker: &'a str,
@@ -40,7 +48,18 @@ struct Item<'a> {
     index: usize,
 }
 
+#[cfg(test)]
 pub(crate) fn cues<'a>(doc: &'a Transcript, opts: &ExportOptions, srt_prefix: bool) -> Vec<Cue<'a>> {
+    cues_on(doc, opts, srt_prefix, None)
+}
+
+/// The cues, placed on `speech` (sorted speech segments `[start, end)` in ms) when given.
+pub(crate) fn cues_on<'a>(
+    doc: &'a Transcript,
+    opts: &ExportOptions,
+    srt_prefix: bool,
+    speech: Option<&SpeechMap>,
+) -> Vec<Cue<'a>> {
     let items: Vec<Item> = doc
         .turns
         .iter()
@@ -76,20 +95,20 @@ pub(crate) fn cues<'a>(doc: &'a Transcript, opts: &ExportOptions, srt_prefix: bo
             (Some(e), None) => e,
             (None, Some(n)) => n,
             (None, None) => {
-                let guess = start + (words as Ms * MS_PER_WORD).max(1000);
+                let guess = start + estimate(words);
                 match audio_end {
                     Some(a) if a > start => guess.min(a),
                     _ => guess,
                 }
             }
         };
-        let span = (end - start).min((words as Ms * MAX_MS_PER_WORD).max(MIN_SPAN_CAP));
-        let mut before = 0usize;
-        for item in group {
-            let a = start + span * before as Ms / words as Ms;
-            before += item.words.len();
-            let b = start + span * before as Ms / words as Ms;
-            split_turn(item, a, b, opts, max_ms, srt_prefix, &mut out);
+        let stretches =
+            speech.map(|m| stretches(m, start, next_start.unwrap_or(end.max(start + 1)))).unwrap_or_default();
+        if stretches.is_empty() {
+            let span = (end - start).min(estimate(words));
+            place(group, &[(start, start + span)], opts, max_ms, srt_prefix, &mut out);
+        } else {
+            place(group, &stretches, opts, max_ms, srt_prefix, &mut out);
         }
         g = h;
     }
@@ -103,9 +122,70 @@ pub(crate) fn cues<'a>(doc: &'a Transcript, opts: &ExportOptions, srt_prefix: bo
     out
 }
 
-/// Cut one turn's words into cues between `a` and `b`.
+/// The speech estimate of `words` words.
+fn estimate(words: usize) -> Ms {
+    (words as Ms * MS_PER_WORD).max(MIN_SPAN)
+}
+
+/// A turn's speech (see `SpeechMap::turn_segments`) as stretches: segments less than
+/// [`MAX_PAUSE_IN_CUE`] apart joined.
+fn stretches(speech: &SpeechMap, start: Ms, window_end: Ms) -> Vec<(Ms, Ms)> {
+    let mut out: Vec<(Ms, Ms)> = Vec::new();
+    for (a, b) in speech.turn_segments(start, window_end) {
+        match out.last_mut() {
+            Some(last) if a < last.1 + MAX_PAUSE_IN_CUE => last.1 = b,
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Spread the words of a group of turns (sharing a start) over `spans` in proportion to their
+/// lengths, and cut each turn's share of each span into cues.
+fn place<'a>(
+    group: &[Item<'a>],
+    spans: &[(Ms, Ms)],
+    opts: &ExportOptions,
+    max_ms: Ms,
+    srt_prefix: bool,
+    out: &mut Vec<Cue<'a>>,
+) {
+    let words: usize = group.iter().map(|i| i.words.len()).sum();
+    let total: Ms = spans.iter().map(|(a, b)| b - a).sum::<Ms>().max(1);
+    // Word index where each span starts (cumulative, rounded), the last ending at `words`.
+    let mut cum = 0;
+    let mut bounds = vec![0usize];
+    for (a, b) in spans {
+        cum += b - a;
+        bounds.push(((words as u128 * cum as u128 + total as u128 / 2) / total as u128) as usize);
+    }
+    *bounds.last_mut().expect("one bound per span") = words;
+    let mut item_start = 0usize;
+    for item in group {
+        let item_end = item_start + item.words.len();
+        for (k, &(a, b)) in spans.iter().enumerate() {
+            let (w0, w1) = (bounds[k].max(item_start), bounds[k + 1].min(item_end));
+            if w1 <= w0 {
+                continue;
+            }
+            // The span's time, shared by words between the group's turns.
+            let n = (bounds[k + 1] - bounds[k]).max(1) as Ms;
+            let ta = a + (b - a) * (w0 - bounds[k]) as Ms / n;
+            let tb = a + (b - a) * (w1 - bounds[k]) as Ms / n;
+            let words = &item.words[w0 - item_start..w1 - item_start];
+            let who = (item.speaker, item.index);
+            split_turn(who, words, w0 == item_start, ta, tb, opts, max_ms, srt_prefix, out);
+        }
+        item_start = item_end;
+    }
+}
+
+/// Cut some of a turn's words into cues between `a` and `b`; `first`: they begin the turn.
+#[allow(clippy::too_many_arguments)]
 fn split_turn<'a>(
-    item: &Item<'a>,
+    (speaker, turn): (&'a str, usize),
+    words: &[&str],
+    first: bool,
     a: Ms,
     b: Ms,
     opts: &ExportOptions,
@@ -113,19 +193,19 @@ fn split_turn<'a>(
     srt_prefix: bool,
     out: &mut Vec<Cue<'a>>,
 ) {
-    let n = item.words.len();
+    let n = words.len();
     let span = b - a;
     // The most words a cue may hold so that its share of the span stays within max_ms.
     let max_words = if span > max_ms { ((n as u128 * max_ms as u128 / span as u128) as usize).max(1) } else { n };
     let line_chars = opts.caption_line_chars.max(1);
     let max_lines = opts.caption_lines.max(1);
-    let prefix = if srt_prefix { format!("{}: ", one_line(item.speaker)) } else { String::new() };
-    let mut chunks = chunk(&item.words, &prefix, max_words, line_chars, max_lines);
+    let prefix = if srt_prefix && first { format!("{}: ", one_line(speaker)) } else { String::new() };
+    let mut chunks = chunk(words, &prefix, max_words, line_chars, max_lines);
     // Balance: as many cues, but with their words evened out, when the lines allow it (no
     // one-word cue trailing a full one).
     let k = chunks.len();
     if k > 1 {
-        let even = chunk(&item.words, &prefix, max_words.min(n.div_ceil(k)), line_chars, max_lines);
+        let even = chunk(words, &prefix, max_words.min(n.div_ceil(k)), line_chars, max_lines);
         if even.len() == k {
             chunks = even;
         }
@@ -134,7 +214,7 @@ fn split_turn<'a>(
     for (k, (w0, w1, lines)) in chunks.into_iter().enumerate() {
         let start = a + span * w0 as Ms / n as Ms;
         let end = (a + span * w1 as Ms / n as Ms).min(start + max_ms);
-        out.push(Cue { start, end, speaker: item.speaker, first: k == 0, lines });
+        out.push(Cue { start, end, speaker, first: first && k == 0, turn, lines });
     }
 }
 
@@ -192,9 +272,22 @@ fn vtt_time(ms: Ms) -> String {
     format!("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms % 1000)
 }
 
+/// Where each cue sits: (turn index, start ms, end ms), in order, as [`write_srt_on_speech`]
+/// and [`write_vtt_on_speech`] time them.
+pub fn cue_spans(doc: &Transcript, opts: &ExportOptions, speech: Option<&[(Ms, Ms)]>) -> Vec<(usize, Ms, Ms)> {
+    let map = speech.map(|s| SpeechMap::from_segments(s.to_vec()));
+    cues_on(doc, opts, opts.names, map.as_ref()).iter().map(|c| (c.turn, c.start, c.end)).collect()
+}
+
 pub(crate) fn write_srt(doc: &Transcript, opts: &ExportOptions) -> String {
+    write_srt_on_speech(doc, opts, None)
+}
+
+/// SRT with the cues on the recording's speech segments (sorted `[start, end)` ms), when given.
+pub fn write_srt_on_speech(doc: &Transcript, opts: &ExportOptions, speech: Option<&[(Ms, Ms)]>) -> String {
+    let map = speech.map(|s| SpeechMap::from_segments(s.to_vec()));
     let mut out = String::new();
-    for (i, c) in cues(doc, opts, opts.names).iter().enumerate() {
+    for (i, c) in cues_on(doc, opts, opts.names, map.as_ref()).iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
@@ -214,8 +307,14 @@ fn vtt_escape(s: &str) -> String {
 }
 
 pub(crate) fn write_vtt(doc: &Transcript, opts: &ExportOptions) -> String {
+    write_vtt_on_speech(doc, opts, None)
+}
+
+/// WebVTT with the cues on the recording's speech segments, when given.
+pub fn write_vtt_on_speech(doc: &Transcript, opts: &ExportOptions, speech: Option<&[(Ms, Ms)]>) -> String {
+    let map = speech.map(|s| SpeechMap::from_segments(s.to_vec()));
     let mut out = String::from("WEBVTT\n");
-    for c in cues(doc, opts, false) {
+    for c in cues_on(doc, opts, false, map.as_ref()) {
         out.push_str(&format!("\n{} --> {}\n", vtt_time(c.start), vtt_time(c.end)));
         for (k, l) in c.lines.iter().enumerate() {
             if k == 0 && opts.names {
@@ -247,11 +346,12 @@ mod tests {
         assert!(c.iter().all(|c| c.lines.len() <= 2 && c.lines.iter().all(|l| l.chars().count() <= 9)), "{c:?}");
         assert_eq!(c.first().unwrap().lines, vec!["one two", "three"]);
         assert_eq!(c[0].start, 0);
-        // 10 words over 10 s: cues start at multiples of 1 s.
-        assert!(c.iter().take_while(|c| c.speaker == "A").all(|c| c.start % 1000 == 0));
+        // 10 words over their 4 s speech estimate (not the 10 s to the next turn): cues start
+        // at multiples of 400 ms and end by 4 s.
+        assert!(c.iter().take_while(|c| c.speaker == "A").all(|c| c.start % 400 == 0 && c.end <= 4_000), "{c:?}");
         let c = cues(&d, &opts(80, 2_000), false);
         assert!(c.iter().all(|c| c.end - c.start <= 2_000), "{c:?}");
-        assert_eq!(c.iter().filter(|c| c.speaker == "A").count(), 5);
+        assert_eq!(c.iter().filter(|c| c.speaker == "A").count(), 2);
     }
 
     #[test]
@@ -269,7 +369,8 @@ mod tests {
             assert!(c.start >= prev && c.end > c.start, "{c:?}");
             prev = c.end;
         }
-        assert_eq!((c[0].start, c[0].end), (5_000, 7_000));
+        // Four words: a 1.6 s estimate shared by words.
+        assert_eq!((c[0].start, c[0].end), (5_000, 5_800));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! out unless asked for), whether empty turns appear (not by default), and how times are written
 //! ([`TimeStyle::Otter`], `M:SS`, by default). Each writer only lays out what the rules let in.
 
-mod captions;
+pub mod captions;
 mod csv;
 mod docx;
 mod options;

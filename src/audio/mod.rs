@@ -14,6 +14,7 @@ mod mp3;
 pub mod peaks;
 pub mod probe;
 mod ring;
+pub mod voice;
 mod worker;
 
 use std::path::PathBuf;

@@ -14,6 +14,10 @@ use super::mel::SAMPLE_RATE;
 use crate::audio::AudioError;
 use crate::audio::decode;
 
+/// A turn's speech is taken from at most this much of its window (its start onwards), so the
+/// samples held stay bounded (120 s = 7.5 MB at 16 kHz) however long a turn is.
+pub const MAX_WINDOW_MS: u64 = 120_000;
+
 /// One turn to analyse: its window in the recording and, when known, its speech spans (absolute
 /// ms). Without spans the [`gate`] finds the speech inside the window.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +115,10 @@ fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Vec<f32> {
     out
 }
 
+fn window_end(t: &TurnSpan) -> u64 {
+    t.end_ms.min(t.start_ms + MAX_WINDOW_MS)
+}
+
 fn ms_to_idx(ms: u64) -> usize {
     (ms * SAMPLE_RATE as u64 / 1000) as usize
 }
@@ -185,14 +193,15 @@ pub fn analyze_recording(
             }
         }
         let have_ms = ((base + buf.len()) as u64) * 1000 / SAMPLE_RATE as u64;
-        while next < order.len() && (ended || turns[order[next]].end_ms <= have_ms) {
+        while next < order.len() && (ended || window_end(&turns[order[next]]) <= have_ms) {
             let t = &turns[order[next]];
             let window_ms = base as u64 * 1000 / SAMPLE_RATE as u64;
-            let is_past = t.end_ms > have_ms;
+            let is_past = window_end(t) > have_ms;
             if is_past {
                 past_end.push(order[next]);
             }
-            b.push(order[next], cut_speech(&buf, window_ms, t), is_past);
+            let capped = TurnSpan { end_ms: window_end(t), ..t.clone() };
+            b.push(order[next], cut_speech(&buf, window_ms, &capped), is_past);
             next += 1;
             // Keep only what later turns can still need.
             if let Some(&n) = order.get(next) {

@@ -94,10 +94,18 @@ fn main() {
         let mut enc = VoiceEncoder::bundled().unwrap();
         let mut first_at = None;
         let mut n = 0;
-        analyze_recording(&mut enc, &rec, &turns, &AnalyzeOptions::default(), &AtomicBool::new(false), |_| {}, |_| {
-            first_at.get_or_insert(t0.elapsed().as_secs_f64());
-            n += 1;
-        })
+        analyze_recording(
+            &mut enc,
+            &rec,
+            &turns,
+            &AnalyzeOptions::default(),
+            &AtomicBool::new(false),
+            |_| {},
+            |_| {
+                first_at.get_or_insert(t0.elapsed().as_secs_f64());
+                n += 1;
+            },
+        )
         .unwrap();
         times.push(t0.elapsed().as_secs_f64());
         first.push(first_at.unwrap_or(0.0));

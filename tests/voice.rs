@@ -131,7 +131,8 @@ fn own_speech(turns: &[(usize, u64, u64)], i: usize) -> Vec<(u64, u64)> {
 
 fn load_voices_set(dir: &Path) -> (Set, Vec<f32>) {
     let labels: Value = serde_json::from_slice(&std::fs::read(dir.join("labels.json")).unwrap()).unwrap();
-    let speakers: Vec<String> = labels["speakers"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+    let speakers: Vec<String> =
+        labels["speakers"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
     let idx = |s: &str| speakers.iter().position(|x| x == s).unwrap();
     let raw: Vec<(usize, u64, u64)> = labels["turns"]
         .as_array()
@@ -242,8 +243,18 @@ fn collect(set: &Set, got: Vec<Option<TurnVoice>>) -> (Figures, Figures) {
     let (fe, ff) = (figures(set, &emb, &speech), figures(set, &feats, &speech));
     println!(
         "{:<22} turns {:>3}  EER emb {:.3} feat {:.3}  id(≥2 s) emb {}/{} feat {}/{}  probes emb {}/{} feat {}/{}",
-        set.name, set.turns.len(), fe.eer, ff.eer, fe.id_correct, fe.id_total, ff.id_correct, ff.id_total,
-        fe.probes_ok, fe.probes, ff.probes_ok, ff.probes
+        set.name,
+        set.turns.len(),
+        fe.eer,
+        ff.eer,
+        fe.id_correct,
+        fe.id_total,
+        ff.id_correct,
+        ff.id_total,
+        fe.probes_ok,
+        fe.probes,
+        ff.probes_ok,
+        ff.probes
     );
     (fe, ff)
 }

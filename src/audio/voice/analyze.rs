@@ -96,7 +96,9 @@ fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Vec<f32> {
     let rel: Vec<(u64, u64)> = match &turn.speech {
         Some(spans) => spans
             .iter()
-            .map(|&(s, e)| (s.max(turn.start_ms).saturating_sub(window_ms), e.min(turn.end_ms).saturating_sub(window_ms)))
+            .map(|&(s, e)| {
+                (s.max(turn.start_ms).saturating_sub(window_ms), e.min(turn.end_ms).saturating_sub(window_ms))
+            })
             .collect(),
         None => {
             let from = ms_to_idx(turn.start_ms.saturating_sub(window_ms)).min(window.len());
@@ -131,7 +133,8 @@ pub fn analyze_samples(
     opts: &AnalyzeOptions,
     on_turn: impl FnMut(TurnVoice),
 ) {
-    let mut b = Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
+    let mut b =
+        Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
     let len_ms = wav.len() as u64 * 1000 / SAMPLE_RATE as u64;
     for (i, t) in turns.iter().enumerate() {
         b.push(i, cut_speech(wav, 0, t), t.end_ms > len_ms);
@@ -166,7 +169,8 @@ pub fn analyze_recording(
     let total_ms = info.duration_ms().unwrap_or(0).max(1);
     let mut order: Vec<usize> = (0..turns.len()).collect();
     order.sort_by_key(|&i| (turns[i].start_ms, i));
-    let mut b = Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
+    let mut b =
+        Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
     let mut resampler = Resampler::new(rate);
     // 16 kHz mono samples from `base` (absolute sample index) onwards.
     let (mut buf, mut base) = (Vec::<f32>::new(), 0usize);
@@ -283,7 +287,8 @@ impl Resampler {
                     continue;
                 }
                 let x = (pos - k as f64) * cutoff;
-                let sinc = if x.abs() < 1e-9 { 1.0 } else { (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x) };
+                let sinc =
+                    if x.abs() < 1e-9 { 1.0 } else { (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x) };
                 let w = 0.5 + 0.5 * (std::f64::consts::PI * (pos - k as f64) / (span as f64 + 1.0)).cos();
                 acc += self.hist[i as usize] as f64 * sinc * w * cutoff;
             }
@@ -305,7 +310,8 @@ mod tests {
 
     #[test]
     fn resampling_keeps_a_tone_and_the_length() {
-        let input: Vec<f32> = (0..22050).map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / 22050.0).sin()).collect();
+        let input: Vec<f32> =
+            (0..22050).map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / 22050.0).sin()).collect();
         let mut r = Resampler::new(22050);
         let mut out = Vec::new();
         for c in input.chunks(1000) {

@@ -89,7 +89,13 @@ impl VoiceEncoder {
     }
 
     pub fn with_encoder(encoder: Encoder) -> VoiceEncoder {
-        VoiceEncoder { encoder, mel: MelSpec::new(), scratch: Scratch::default(), queue_mels: Vec::new(), queue_owner: Vec::new() }
+        VoiceEncoder {
+            encoder,
+            mel: MelSpec::new(),
+            scratch: Scratch::default(),
+            queue_mels: Vec::new(),
+            queue_owner: Vec::new(),
+        }
     }
 
     /// Resemblyzer's `embed_utterance(wav)` (no cap), with its partial embeddings.
@@ -155,7 +161,17 @@ impl VoiceEncoder {
                         let mut scratch = Scratch::default();
                         (w..batches.len())
                             .step_by(threads)
-                            .map(|i| (i, encoder.embed_partials_with(batches[i], batches[i].len() / per, PARTIAL_FRAMES, &mut scratch)))
+                            .map(|i| {
+                                (
+                                    i,
+                                    encoder.embed_partials_with(
+                                        batches[i],
+                                        batches[i].len() / per,
+                                        PARTIAL_FRAMES,
+                                        &mut scratch,
+                                    ),
+                                )
+                            })
                             .collect::<Vec<_>>()
                     })
                 })

@@ -117,11 +117,8 @@ impl FeatureExtractor {
         std.iter_mut().for_each(|s| *s = s.sqrt());
         f0s.sort_by(f32::total_cmp);
         let q = |p: f32| f0s[((f0s.len() - 1) as f32 * p).round() as usize];
-        let (pitch_hz, spread) = if f0s.len() >= 3 {
-            (Some(q(0.5)), 12.0 * (q(0.75) / q(0.25)).log2())
-        } else {
-            (None, 0.0)
-        };
+        let (pitch_hz, spread) =
+            if f0s.len() >= 3 { (Some(q(0.5)), 12.0 * (q(0.75) / q(0.25)).log2()) } else { (None, 0.0) };
         Some(VoiceFeatures { pitch_hz, pitch_spread_st: spread, mfcc_mean: mean, mfcc_std: std })
     }
 

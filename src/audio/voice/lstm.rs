@@ -130,7 +130,20 @@ impl Encoder {
             for row in s.gates.chunks_exact_mut(GATES) {
                 row.copy_from_slice(&layer.bias);
             }
-            sgemm(t * b, layer.input, GATES, &s.seq, layer.input, 1, &layer.w_ih, 1, layer.input, &mut s.gates, GATES, 1.0);
+            sgemm(
+                t * b,
+                layer.input,
+                GATES,
+                &s.seq,
+                layer.input,
+                1,
+                &layer.w_ih,
+                1,
+                layer.input,
+                &mut s.gates,
+                GATES,
+                1.0,
+            );
             h.fill(0.0);
             let mut c = vec![0.0f32; b * HIDDEN];
             if !last {

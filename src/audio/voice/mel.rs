@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use realfft::{RealFftPlanner, RealToComplex};
 use realfft::num_complex::Complex;
+use realfft::{RealFftPlanner, RealToComplex};
 
 pub const SAMPLE_RATE: u32 = 16_000;
 pub const N_FFT: usize = 400;
@@ -37,8 +37,7 @@ pub fn mel_filterbank(sr: u32, n_fft: usize, n_mels: usize) -> Vec<Vec<f32>> {
     let fmax = sr as f64 / 2.0;
     let fft_freqs: Vec<f64> = (0..bins).map(|k| k as f64 * fmax / (bins - 1) as f64).collect();
     let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(fmax));
-    let mel_f: Vec<f64> =
-        (0..n_mels + 2).map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64)).collect();
+    let mel_f: Vec<f64> = (0..n_mels + 2).map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64)).collect();
     (0..n_mels)
         .map(|i| {
             let (d0, d1) = (mel_f[i + 1] - mel_f[i], mel_f[i + 2] - mel_f[i + 1]);
@@ -155,7 +154,8 @@ mod tests {
 
     #[test]
     fn a_sine_lands_in_the_band_around_its_frequency() {
-        let wav: Vec<f32> = (0..16000).map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / 16000.0).sin()).collect();
+        let wav: Vec<f32> =
+            (0..16000).map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / 16000.0).sin()).collect();
         let mel = MelSpec::new().compute(&wav);
         assert_eq!(mel.len(), 101 * N_MELS);
         let row = &mel[50 * N_MELS..51 * N_MELS];

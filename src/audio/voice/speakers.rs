@@ -97,7 +97,8 @@ pub fn equal_error_rate(same: &[f32], different: &[f32]) -> f32 {
     if same.is_empty() || different.is_empty() {
         return f32::NAN;
     }
-    let mut all: Vec<(f32, bool)> = same.iter().map(|&s| (s, true)).chain(different.iter().map(|&d| (d, false))).collect();
+    let mut all: Vec<(f32, bool)> =
+        same.iter().map(|&s| (s, true)).chain(different.iter().map(|&d| (d, false))).collect();
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
     // Sweep the threshold upwards: below it everything is rejected.
     let (ns, nd) = (same.len() as f32, different.len() as f32);

@@ -76,12 +76,6 @@ pub struct VoiceEncoder {
     queue_owner: Vec<usize>,
 }
 
-/// One speech waveform's embedding job, for [`VoiceEncoder::embed_many`].
-pub struct Job {
-    /// 16 kHz mono speech (already cut to the speech spans).
-    pub speech: Vec<f32>,
-}
-
 impl VoiceEncoder {
     /// The encoder with the weights bundled in the binary.
     pub fn bundled() -> Result<VoiceEncoder, VoiceError> {

@@ -104,7 +104,7 @@ pub fn equal_error_rate(same: &[f32], different: &[f32]) -> f32 {
     let (ns, nd) = (same.len() as f32, different.len() as f32);
     let (mut rejected_same, mut rejected_diff) = (0.0f32, 0.0f32);
     let mut best = (f32::INFINITY, 0.5f32);
-    for (score, is_same) in all.iter().map(|&(s, b)| (s, b)).chain(std::iter::once((f32::INFINITY, false))) {
+    for (score, is_same) in all.iter().copied().chain(std::iter::once((f32::INFINITY, false))) {
         let frr = rejected_same / ns;
         let far = 1.0 - rejected_diff / nd;
         let gap = (frr - far).abs();

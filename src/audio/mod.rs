@@ -26,6 +26,7 @@ pub mod probe;
 mod ring;
 pub mod speech;
 pub mod vad;
+pub mod voice;
 mod worker;
 
 use std::path::PathBuf;

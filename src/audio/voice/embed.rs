@@ -1,0 +1,251 @@
+//! Turn speech into one GE2E embedding, as Resemblyzer's `embed_utterance` does: volume raised to
+//! −30 dBFS (never lowered), partial utterances of 1.6 s at 1.3 per second (the last kept when it
+//! is ≥ 75 % covered), each partial embedded, the mean L2-normalised. Turnfix adds a cap: at most
+//! `cap` partials per turn, spread evenly over it, so the work per turn is bounded.
+
+use super::VoiceError;
+use super::lstm::{EMBED, Encoder, PARTIAL_FRAMES, Scratch, normalize};
+use super::mel::{HOP, MelSpec, N_MELS, SAMPLE_RATE};
+
+/// Resemblyzer's default partial rate (partials per second of speech).
+pub const PARTIAL_RATE: f64 = 1.3;
+/// Resemblyzer's default minimum coverage of the last partial.
+pub const MIN_COVERAGE: f64 = 0.75;
+/// Turnfix's default cap on partials per turn (12.8 s of speech worth of 1.6 s windows; see
+/// docs/audio.md for the measured cost and accuracy).
+pub const DEFAULT_MAX_PARTIALS: usize = 8;
+/// Partials embedded together in one LSTM batch.
+pub const BATCH: usize = 16;
+/// Threads the batches of one call are spread over (the target machine has 2 cores).
+pub const THREADS: usize = 2;
+/// Turns with less speech than this get no embedding (a partial would be mostly padding).
+pub const MIN_SPEECH_MS: u64 = 300;
+
+/// Start frames of the partials Resemblyzer's `compute_partial_slices` takes over `n_samples`.
+pub fn partial_starts(n_samples: usize) -> Vec<usize> {
+    let n_frames = (n_samples + 1).div_ceil(HOP);
+    let step = ((SAMPLE_RATE as f64 / PARTIAL_RATE) / HOP as f64).round() as usize;
+    let steps = (n_frames + step + 1).saturating_sub(PARTIAL_FRAMES).max(1);
+    let mut starts: Vec<usize> = (0..steps).step_by(step).collect();
+    if let Some(&last) = starts.last() {
+        let coverage = (n_samples as f64 - (last * HOP) as f64) / (PARTIAL_FRAMES * HOP) as f64;
+        if coverage < MIN_COVERAGE && starts.len() > 1 {
+            starts.pop();
+        }
+    }
+    starts
+}
+
+/// At most `cap` of `starts`, evenly spread (first and last kept).
+pub fn cap_starts(starts: Vec<usize>, cap: usize) -> Vec<usize> {
+    let cap = cap.max(1);
+    if starts.len() <= cap {
+        return starts;
+    }
+    if cap == 1 {
+        return vec![starts[starts.len() / 2]];
+    }
+    (0..cap).map(|i| starts[(i * (starts.len() - 1) + (cap - 1) / 2) / (cap - 1)]).collect()
+}
+
+/// Resemblyzer's `normalize_volume(wav, -30, increase_only=True)`.
+pub fn normalize_volume(wav: &mut [f32]) {
+    if wav.is_empty() {
+        return;
+    }
+    let int16_max = 32767.0f64;
+    let ms = wav.iter().map(|&x| (x as f64 * int16_max).powi(2)).sum::<f64>() / wav.len() as f64;
+    if ms <= 0.0 {
+        return;
+    }
+    let dbfs = 20.0 * (ms.sqrt() / int16_max).log10();
+    let change = -30.0 - dbfs;
+    if change > 0.0 {
+        let g = 10f64.powf(change / 20.0) as f32;
+        wav.iter_mut().for_each(|x| *x *= g);
+    }
+}
+
+/// The encoder with its mel front end and reusable buffers.
+pub struct VoiceEncoder {
+    encoder: Encoder,
+    mel: MelSpec,
+    scratch: Scratch,
+    /// Partials queued for the next batch: (owner, mel frames).
+    queue_mels: Vec<f32>,
+    queue_owner: Vec<usize>,
+}
+
+impl VoiceEncoder {
+    /// The encoder with the weights bundled in the binary.
+    pub fn bundled() -> Result<VoiceEncoder, VoiceError> {
+        Ok(Self::with_encoder(Encoder::bundled()?))
+    }
+
+    pub fn with_encoder(encoder: Encoder) -> VoiceEncoder {
+        VoiceEncoder {
+            encoder,
+            mel: MelSpec::new(),
+            scratch: Scratch::default(),
+            queue_mels: Vec::new(),
+            queue_owner: Vec::new(),
+        }
+    }
+
+    /// Resemblyzer's `embed_utterance(wav)` (no cap), with its partial embeddings.
+    pub fn embed_utterance(&mut self, wav: &[f32]) -> (Vec<f32>, Vec<Vec<f32>>) {
+        let mut wav = wav.to_vec();
+        normalize_volume(&mut wav);
+        let starts = partial_starts(wav.len());
+        let parts = self.embed_starts(&wav, &starts);
+        (mean_normalized(&parts), parts)
+    }
+
+    /// The embedding of `speech` with at most `cap` partials, or None when it is shorter than
+    /// [`MIN_SPEECH_MS`].
+    pub fn embed_capped(&mut self, speech: &[f32], cap: usize) -> Option<Vec<f32>> {
+        self.embed_many(vec![speech.to_vec()], cap).pop().flatten()
+    }
+
+    /// Embeddings of several speech waveforms, their partials batched together.
+    pub fn embed_many(&mut self, speeches: Vec<Vec<f32>>, cap: usize) -> Vec<Option<Vec<f32>>> {
+        let min = (MIN_SPEECH_MS * SAMPLE_RATE as u64 / 1000) as usize;
+        self.queue_mels.clear();
+        self.queue_owner.clear();
+        for (i, mut wav) in speeches.into_iter().enumerate() {
+            if wav.len() < min {
+                continue;
+            }
+            normalize_volume(&mut wav);
+            for s in cap_starts(partial_starts(wav.len()), cap) {
+                self.mel.frames(&wav, s, s + PARTIAL_FRAMES, &mut self.queue_mels);
+                self.queue_owner.push(i);
+            }
+        }
+        let n = self.queue_owner.last().map_or(0, |&i| i + 1);
+        let mut sums: Vec<Option<Vec<f32>>> = vec![None; n];
+        let out = self.run_batches();
+        for (k, e) in out.chunks_exact(EMBED).enumerate() {
+            let sum = sums[self.queue_owner[k]].get_or_insert_with(|| vec![0.0; EMBED]);
+            sum.iter_mut().zip(e).for_each(|(s, v)| *s += v);
+        }
+        sums.iter_mut().flatten().for_each(|s| normalize(s));
+        sums
+    }
+
+    /// Embed the queued partials in batches of [`BATCH`], on up to [`THREADS`] threads.
+    fn run_batches(&mut self) -> Vec<f32> {
+        let per = PARTIAL_FRAMES * N_MELS;
+        let total = self.queue_owner.len();
+        let batches: Vec<&[f32]> = self.queue_mels[..total * per].chunks(BATCH * per).collect();
+        let threads = THREADS.min(batches.len()).min(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        if threads <= 1 {
+            let mut out = Vec::with_capacity(total * EMBED);
+            for m in batches {
+                out.extend(self.encoder.embed_partials_with(m, m.len() / per, PARTIAL_FRAMES, &mut self.scratch));
+            }
+            return out;
+        }
+        let encoder = &self.encoder;
+        let results: Vec<Vec<(usize, Vec<f32>)>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..threads)
+                .map(|w| {
+                    let batches = &batches;
+                    sc.spawn(move || {
+                        let mut scratch = Scratch::default();
+                        (w..batches.len())
+                            .step_by(threads)
+                            .map(|i| {
+                                (
+                                    i,
+                                    encoder.embed_partials_with(
+                                        batches[i],
+                                        batches[i].len() / per,
+                                        PARTIAL_FRAMES,
+                                        &mut scratch,
+                                    ),
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut ordered: Vec<(usize, Vec<f32>)> = results.into_iter().flatten().collect();
+        ordered.sort_by_key(|r| r.0);
+        ordered.into_iter().flat_map(|r| r.1).collect()
+    }
+
+    fn embed_starts(&mut self, wav: &[f32], starts: &[usize]) -> Vec<Vec<f32>> {
+        let mut mels = Vec::with_capacity(starts.len() * PARTIAL_FRAMES * N_MELS);
+        for &s in starts {
+            self.mel.frames(wav, s, s + PARTIAL_FRAMES, &mut mels);
+        }
+        let out = self.encoder.embed_partials_with(&mels, starts.len(), PARTIAL_FRAMES, &mut self.scratch);
+        out.chunks_exact(EMBED).map(|c| c.to_vec()).collect()
+    }
+
+    /// Mel frames `from..to` of `wav` (for tests against the reference).
+    pub fn mel_frames(&mut self, wav: &[f32], from: usize, to: usize) -> Vec<f32> {
+        let mut out = Vec::new();
+        self.mel.frames(wav, from, to, &mut out);
+        out
+    }
+}
+
+fn mean_normalized(parts: &[Vec<f32>]) -> Vec<f32> {
+    let mut m = vec![0.0f32; EMBED];
+    for p in parts {
+        m.iter_mut().zip(p).for_each(|(a, b)| *a += b);
+    }
+    normalize(&mut m);
+    m
+}
+
+/// Cosine similarity of two vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
+    for (&x, &y) in a.iter().zip(b) {
+        ab += x as f64 * y as f64;
+        aa += x as f64 * x as f64;
+        bb += y as f64 * y as f64;
+    }
+    if aa == 0.0 || bb == 0.0 { 0.0 } else { (ab / (aa.sqrt() * bb.sqrt())) as f32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partials_follow_resemblyzer() {
+        // 3 s: n_frames 301, step 77, steps 219 → 0, 77, 154; last coverage (48000-24640)/25600.
+        assert_eq!(partial_starts(48000), vec![0, 77, 154]);
+        // Shorter than one partial: always one.
+        assert_eq!(partial_starts(8000), vec![0]);
+        // 2 s: 0 and 77, the second 77 % covered.
+        assert_eq!(partial_starts(32000), vec![0, 77]);
+    }
+
+    #[test]
+    fn the_cap_spreads_partials_over_the_turn() {
+        let starts: Vec<usize> = (0..40).map(|i| i * 77).collect();
+        let c = cap_starts(starts.clone(), 8);
+        assert_eq!(c.len(), 8);
+        assert_eq!((c[0], c[7]), (0, 39 * 77));
+        assert!(c.windows(2).all(|w| w[1] > w[0]));
+        assert_eq!(cap_starts(starts[..3].to_vec(), 8), starts[..3].to_vec());
+    }
+
+    #[test]
+    fn volume_is_raised_to_minus_30_dbfs_but_never_lowered() {
+        let mut quiet = vec![0.001f32; 1000];
+        normalize_volume(&mut quiet);
+        let rms = (quiet.iter().map(|x| x * x).sum::<f32>() / 1000.0).sqrt();
+        assert!((20.0 * (rms * 32768.0 / 32767.0).log10() + 30.0).abs() < 0.01);
+        let mut loud = vec![0.5f32; 10];
+        normalize_volume(&mut loud);
+        assert_eq!(loud[0], 0.5);
+    }
+}

@@ -1,0 +1,34 @@
+//! Whose voice each turn is: a learned speaker embedding per turn from its speech only, a
+//! centroid per speaker, every turn's similarity to every speaker; and simple, explainable
+//! features (pitch, MFCC statistics) beside it. See docs/audio.md ("Whose voice").
+//!
+//! - [`mel`]: the mel front end, exactly as Resemblyzer computes it (librosa).
+//! - [`lstm`]: the GE2E encoder (3 × LSTM 256 → linear 256 → ReLU → L2), weights bundled from
+//!   `assets/models/ge2e-resemblyzer-0.1.4.f16` (converted by tools/convert-resemblyzer.py).
+//! - [`embed`]: partial utterances, the per-turn cap, batching.
+//! - [`features`]: pitch and MFCC statistics.
+//! - [`speakers`]: centroids and leave-one-out similarities, updated turn by turn.
+//! - [`analyze`]: one streaming pass over a recording, results turn by turn.
+//! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
+
+pub mod analyze;
+pub mod embed;
+pub mod features;
+pub mod gate;
+pub mod lstm;
+pub mod mel;
+pub mod speakers;
+
+pub use analyze::{AnalyzeOptions, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
+pub use embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder, cosine};
+pub use speakers::{SpeakerIndex, equal_error_rate};
+
+/// Errors of the voice analysis.
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    /// The model's weights could not be read: "<what>: <reason>".
+    #[error("{0}")]
+    Model(String),
+    #[error(transparent)]
+    Audio(#[from] super::AudioError),
+}

@@ -86,8 +86,9 @@ impl App {
         let doc = self.doc.clone();
         let name = format!("Exporting {}…", path.display());
         self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
-            let result = export::export(&doc, format, &options)
-                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportError::from));
+            let result = export::export(&doc, format, &options).and_then(|bytes| {
+                crate::session::write_atomic(&path, &bytes).map_err(|e| ExportError::Io(std::io::Error::other(e)))
+            });
             Done::Exported { path, result }
         });
     }

@@ -75,7 +75,7 @@ impl Handle {
                 &mut err,
             )
         };
-        if err != opusic_sys::OPUS_OK as i32 {
+        if err != opusic_sys::OPUS_OK {
             if let Some(p) = NonNull::new(p) {
                 // SAFETY: created above and not used after.
                 unsafe { opusic_sys::opus_multistream_decoder_destroy(p.as_ptr()) };

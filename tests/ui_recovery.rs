@@ -181,7 +181,12 @@ fn keep_for_later_offers_again_and_discard_removes_the_autosave() {
     assert_eq!(h.state().document().turns[0].text, "Hello and welcome to the show.", "not recovered");
     drop(h);
 
-    let mut h = open_in(&data, &path);
+    // This time opened as File → Open does, on a task (which also looks for autosaves).
+    let mut app = App::new(&egui::Context::default(), options(Some(&data)));
+    app.open(path.clone());
+    app.wait_for_jobs();
+    let mut h = harness_for(app);
+    h.run();
     assert!(matches!(h.state().modal(), Some(Modal::Recover(_))), "offered again");
     h.get_by_label("Discard").click();
     h.run();

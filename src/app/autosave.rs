@@ -15,6 +15,9 @@ use crate::session::recovery::{self, Recoverable};
 use crate::ui::{Level, Modal, RecoveryAnswer, RecoveryOffer};
 use std::path::Path;
 
+/// The recoverable sessions found for a transcript (or all of them).
+pub(crate) type Found = Result<Vec<Recoverable>, recovery::RecoveryError>;
+
 impl App {
     /// Start autosaving the document just installed from `path` (no-op without a data folder).
     pub(crate) fn autosave_start(&mut self, path: &Path) {
@@ -55,25 +58,25 @@ impl App {
         self.autosave.as_ref()
     }
 
-    /// Offer the newest pending recovery of `path` (or of any transcript when None).
-    pub(crate) fn offer_recovery(&mut self, path: Option<&Path>) {
+    /// Offer the newest autosaved work of any transcript (at start). Sessions older than 30
+    /// days, or with nothing unsaved, are pruned first.
+    pub(crate) fn offer_recovery_of_any(&mut self) {
         let Some(root) = self.options.data_dir.clone() else { return };
-        let found = match path {
-            Some(p) => recovery::for_transcript(&root, p),
-            None => {
-                // At start: sessions older than 30 days, or with nothing unsaved, go first.
-                let _ = recovery::prune(&root, recovery::MAX_AGE);
-                recovery::list(&root).map(|(l, _)| l)
-            }
-        };
+        let _ = recovery::prune(&root, recovery::MAX_AGE);
+        self.show_recovery(Some(recovery::list(&root).map(|(l, _)| l)));
+    }
+
+    /// Show the recovery prompt for the newest of `found` (looked up on the open task).
+    pub(crate) fn show_recovery(&mut self, found: Option<Found>) {
         match found {
-            Ok(list) => {
+            None => {}
+            Some(Ok(list)) => {
                 if let Some(r) = list.into_iter().next() {
                     self.view.modal = Some(Modal::Recover(offer_of(&r)));
                     self.recovery = Some(r);
                 }
             }
-            Err(e) => self.notify(Level::Warning, format!("Could not look for autosaved work: {e}")),
+            Some(Err(e)) => self.notify(Level::Warning, format!("Could not look for autosaved work: {e}")),
         }
     }
 

@@ -60,9 +60,11 @@ impl App {
     fn start_open(&mut self, path: PathBuf) {
         let audio = self.audio_override.take();
         let name = format!("Opening {}…", file_name(&path));
+        let data = self.options.data_dir.clone();
         self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
             let result = session::open(&path).map(Box::new);
-            Done::Opened { path, audio, result }
+            let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
+            Done::Opened { path, audio, result, recoverable }
         });
     }
 
@@ -71,7 +73,8 @@ impl App {
         let import = session::open(path)?;
         let audio = self.audio_override.take();
         self.install(path.to_path_buf(), import, audio);
-        self.offer_recovery(Some(path));
+        let found = self.options.data_dir.as_ref().map(|root| session::recovery::for_transcript(root, path));
+        self.show_recovery(found);
         Ok(())
     }
 
@@ -246,10 +249,10 @@ impl App {
 
     fn finish(&mut self, done: Done) {
         match done {
-            Done::Opened { path, audio, result } => match result {
+            Done::Opened { path, audio, result, recoverable } => match result {
                 Ok(import) => {
-                    self.install(path.clone(), *import, audio);
-                    self.offer_recovery(Some(&path));
+                    self.install(path, *import, audio);
+                    self.show_recovery(recoverable);
                 }
                 Err(e) => {
                     self.config.remove_recent(&path);

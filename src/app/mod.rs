@@ -136,7 +136,7 @@ impl App {
 
     /// Offer the newest autosaved work of any transcript (at start).
     pub fn offer_recovery_at_start(&mut self) {
-        self.offer_recovery(None);
+        self.offer_recovery_of_any();
     }
 
     // -----------------------------------------------------------------------------------------

@@ -209,3 +209,24 @@ fn after_a_normal_save_and_close_nothing_is_offered() {
     let h = open_in(&dir.path().join("data"), &path);
     assert!(h.state().modal().is_none(), "{:?}", h.state().modal());
 }
+
+#[test]
+fn a_failing_autosave_is_told_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("talk.txt");
+    std::fs::write(&path, OTTER).unwrap();
+    // The data folder cannot be made: a file is in its place.
+    let data = dir.path().join("data");
+    std::fs::write(&data, "not a folder").unwrap();
+    let mut h = open_in(&data, &path);
+    type_into_turn_1(&mut h, " Typed.");
+    h.state().autosaver().unwrap().flush();
+    h.run();
+    type_into_turn_1(&mut h, " More.");
+    h.state().autosaver().unwrap().flush();
+    h.run();
+    let told: Vec<String> =
+        notes(&h, Level::Warning).into_iter().filter(|n| n.starts_with("Autosave is not working")).collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains("data"), "{told:?}");
+}

@@ -53,6 +53,17 @@ impl App {
         }
     }
 
+    /// A failing autosave (full disk, unwritable data folder) is told once, when it starts
+    /// failing; it keeps retrying on its thread.
+    pub(crate) fn read_autosave_error(&mut self) {
+        let err = self.autosave.as_ref().and_then(Autosaver::error);
+        if err.is_some() && err != self.autosave_error {
+            let text = format!("Autosave is not working: {}", err.as_deref().unwrap_or_default());
+            self.notify(Level::Warning, text);
+        }
+        self.autosave_error = err;
+    }
+
     /// The autosave session, if one runs (tests).
     pub fn autosaver(&self) -> Option<&Autosaver> {
         self.autosave.as_ref()

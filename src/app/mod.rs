@@ -92,6 +92,8 @@ pub struct App {
     recovery: Option<crate::session::recovery::Recoverable>,
     /// The autosave's sequence number when the running save's copy was taken.
     save_seq: u64,
+    /// The autosave write error last told (told once until it changes).
+    autosave_error: Option<String>,
 }
 
 impl App {
@@ -131,6 +133,7 @@ impl App {
             autosave: None,
             recovery: None,
             save_seq: 0,
+            autosave_error: None,
         }
     }
 
@@ -253,6 +256,7 @@ impl App {
         let ctx = ui.ctx().clone();
         self.adopt_context(&ctx);
         self.finish_tasks();
+        self.read_autosave_error();
         self.read_player();
         self.window_events(&ctx);
         self.read_shortcuts(&ctx);

@@ -74,6 +74,7 @@ impl App {
             if esc || (f1 && *m == Modal::Help) {
                 match m {
                     Modal::Unsaved(_) => self.commands.push(Command::AnswerUnsaved(UnsavedAnswer::Cancel)),
+                    Modal::Recover(_) => self.commands.push(Command::AnswerRecovery(crate::ui::RecoveryAnswer::Keep)),
                     Modal::Export => {
                         self.view.modal = None;
                         self.view.export = None;
@@ -210,6 +211,7 @@ impl App {
             Command::Open(path) => self.open(path),
             Command::Dropped(paths) => self.dropped(paths),
             Command::AnswerUnsaved(a) => self.answer_unsaved(a),
+            Command::AnswerRecovery(a) => self.answer_recovery(a),
             Command::Apply(e) => {
                 self.apply(e);
             }

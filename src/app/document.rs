@@ -26,12 +26,10 @@ pub struct OpenFile {
 impl OpenFile {
     /// The name Save As proposes: `<stem>.turnfix.json` beside the opened file.
     pub fn default_save_path(&self) -> PathBuf {
-        if let Some(p) = &self.save_path {
-            return p.clone();
+        match &self.save_path {
+            Some(p) => p.clone(),
+            None => session::default_save_path(&self.path),
         }
-        let stem =
-            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "transcript".into());
-        self.path.with_file_name(format!("{stem}.turnfix.json"))
     }
 }
 
@@ -62,9 +60,11 @@ impl App {
     fn start_open(&mut self, path: PathBuf) {
         let audio = self.audio_override.take();
         let name = format!("Opening {}…", file_name(&path));
+        let data = self.options.data_dir.clone();
         self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
             let result = session::open(&path).map(Box::new);
-            Done::Opened { path, audio, result }
+            let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
+            Done::Opened { path, audio, result, recoverable }
         });
     }
 
@@ -73,6 +73,8 @@ impl App {
         let import = session::open(path)?;
         let audio = self.audio_override.take();
         self.install(path.to_path_buf(), import, audio);
+        let found = self.options.data_dir.as_ref().map(|root| session::recovery::for_transcript(root, path));
+        self.show_recovery(found);
         Ok(())
     }
 
@@ -106,11 +108,16 @@ impl App {
                 })
             }
         }
+        if let Some(f) = self.file.as_ref().map(|f| f.path.clone()) {
+            self.autosave_start(&f);
+        }
         self.ctx.request_repaint();
     }
 
     /// Put `doc` in place of the open one, with a fresh history and view.
     fn replace_document(&mut self, doc: Transcript) {
+        // The old document was saved or discarded before this: its autosave goes.
+        self.autosave_stop();
         self.doc = doc;
         self.history = History::new();
         self.view.new_document();
@@ -164,7 +171,12 @@ impl App {
         let Some(f) = &self.file else { return };
         match f.save_path.clone() {
             Some(p) => self.save_to(p, then),
-            None => self.save_as_then(then),
+            // The first save of an import needs no dialog: `<stem>.turnfix.json` beside it (or
+            // the first free `-2`, `-3`... so earlier corrections are never overwritten).
+            None => {
+                let p = session::unused_save_path(&f.path);
+                self.save_to(p, then)
+            }
         }
     }
 
@@ -197,6 +209,7 @@ impl App {
             doc.audio = Some(session::audio_link(&path, a, duration));
         }
         let revision = self.history.revision();
+        self.save_seq = self.autosave_seq();
         let name = format!("Saving {}…", file_name(&path));
         self.tasks.spawn(&self.ctx, TaskKind::Save, name, false, move |_| {
             let result = session::save_json(&doc, &path);
@@ -236,8 +249,11 @@ impl App {
 
     fn finish(&mut self, done: Done) {
         match done {
-            Done::Opened { path, audio, result } => match result {
-                Ok(import) => self.install(path, *import, audio),
+            Done::Opened { path, audio, result, recoverable } => match result {
+                Ok(import) => {
+                    self.install(path, *import, audio);
+                    self.show_recovery(recoverable);
+                }
                 Err(e) => {
                     self.config.remove_recent(&path);
                     self.notify(Level::Error, format!("Could not open the file: {e}"));
@@ -246,11 +262,18 @@ impl App {
             Done::Saved { path, revision, result, then } => match result {
                 Ok(()) => {
                     self.history.mark_saved_revision(revision);
+                    let first = self.file.as_ref().is_some_and(|f| f.save_path.is_none());
                     if let Some(f) = &mut self.file {
                         f.save_path = Some(path.clone());
                     }
+                    self.autosave_saved(&path, self.save_seq);
                     self.config.push_recent(&path);
-                    self.notify(Level::Info, format!("Saved {}", path.display()));
+                    let text = if first {
+                        format!("Saved beside the import as {} (Save As… chooses another name)", path.display())
+                    } else {
+                        format!("Saved {}", path.display())
+                    };
+                    self.notify(Level::Info, text);
                     if let Some(p) = then {
                         self.run_pending(p);
                     }
@@ -287,6 +310,7 @@ impl App {
             Pending::OpenDialog => self.pick(Pick::Open, None),
             Pending::Close => self.do_close(),
             Pending::Quit => {
+                self.autosave_stop();
                 self.allow_close = true;
                 self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }

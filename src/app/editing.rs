@@ -6,6 +6,7 @@ use super::App;
 use super::replace::Replacing;
 use crate::edit::{self, Change, Edit, EditError};
 use crate::model::{Ms, SpeakerId, TurnId, format_otter_time, parse_clock};
+use crate::session::journal::Op;
 use crate::ui::{Level, Modal};
 
 impl App {
@@ -21,8 +22,12 @@ impl App {
     /// Apply an edit through the history as its own undo step; a refused edit is reported.
     pub(crate) fn apply(&mut self, edit: Edit) -> bool {
         self.history.seal();
+        let op = self.autosave.is_some().then(|| Op::Apply { edit: edit.clone() });
         match self.history.apply(&mut self.doc, edit) {
             Ok(change) => {
+                if let Some(op) = op {
+                    self.autosave_record(op);
+                }
                 self.changed(&change);
                 if let Some(t) = change.focus
                     && self.view.list.current.is_none()
@@ -53,7 +58,11 @@ impl App {
         if self.config.settings.pause_while_typing && self.player_state.playing {
             self.player.pause();
         }
+        let op = self.autosave.is_some().then(|| Op::Typing { turn, text: text.clone() });
         if let Ok(change) = self.history.apply_typing(&mut self.doc, turn, text) {
+            if let Some(op) = op {
+                self.autosave_record(op);
+            }
             self.changed(&change);
         }
         // Typing pauses follow mode until the user resumes it.
@@ -106,12 +115,14 @@ impl App {
 
     pub(crate) fn undo(&mut self) {
         if let Some(c) = self.history.undo(&mut self.doc) {
+            self.autosave_record(Op::Undo);
             self.after_undo_redo(c);
         }
     }
 
     pub(crate) fn redo(&mut self) {
         if let Some(c) = self.history.redo(&mut self.doc) {
+            self.autosave_record(Op::Redo);
             self.after_undo_redo(c);
         }
     }

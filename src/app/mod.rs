@@ -10,6 +10,7 @@
 //! - [`exporting`]: the export dialog's work. [`replace`]: find and replace edits.
 //! - [`window`]: the native window.
 
+mod autosave;
 mod dispatch;
 pub mod document;
 mod editing;
@@ -42,16 +43,23 @@ pub struct AppOptions {
     pub native_dialogs: bool,
     /// Where the [`Config`] is kept (None: not kept).
     pub config_file: Option<PathBuf>,
+    /// The data folder for autosave and recovery (None: no autosave).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl AppOptions {
     pub fn desktop() -> AppOptions {
-        AppOptions { output: OutputKind::Device, native_dialogs: true, config_file: config::default_file() }
+        AppOptions {
+            output: OutputKind::Device,
+            native_dialogs: true,
+            config_file: config::default_file(),
+            data_dir: crate::session::recovery::data_root().ok(),
+        }
     }
 
     /// No device, no dialogs, no config file: for tests and benchmarks.
     pub fn headless() -> AppOptions {
-        AppOptions { output: OutputKind::Clock, native_dialogs: false, config_file: None }
+        AppOptions { output: OutputKind::Clock, native_dialogs: false, config_file: None, data_dir: None }
     }
 }
 
@@ -79,6 +87,13 @@ pub struct App {
     last_title: String,
     /// An audio file given on the command line, for the transcript being opened.
     audio_override: Option<PathBuf>,
+    /// The open document's autosave session, and the recovery the prompt offers.
+    autosave: Option<crate::session::Autosaver>,
+    recovery: Option<crate::session::recovery::Recoverable>,
+    /// The autosave's sequence number when the running save's copy was taken.
+    save_seq: u64,
+    /// The autosave write error last told (told once until it changes).
+    autosave_error: Option<String>,
 }
 
 impl App {
@@ -115,7 +130,16 @@ impl App {
             allow_close: false,
             last_title: String::new(),
             audio_override: None,
+            autosave: None,
+            recovery: None,
+            save_seq: 0,
+            autosave_error: None,
         }
+    }
+
+    /// Offer the newest autosaved work of any transcript (at start).
+    pub fn offer_recovery_at_start(&mut self) {
+        self.offer_recovery_of_any();
     }
 
     // -----------------------------------------------------------------------------------------
@@ -232,6 +256,7 @@ impl App {
         let ctx = ui.ctx().clone();
         self.adopt_context(&ctx);
         self.finish_tasks();
+        self.read_autosave_error();
         self.read_player();
         self.window_events(&ctx);
         self.read_shortcuts(&ctx);
@@ -277,6 +302,9 @@ impl App {
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.view.modal = Some(Modal::Unsaved(Pending::Quit));
+        } else if ctx.input(|i| i.viewport().close_requested()) && !self.history.is_dirty() {
+            // Closing with nothing unsaved: nothing is to be offered for recovery.
+            self.autosave_stop();
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
@@ -295,6 +323,7 @@ impl App {
         if view.list.focused != focused_before {
             // The focus moved: the next keystroke starts a new undo step.
             self.history.seal();
+            self.autosave_record(crate::session::journal::Op::Seal);
         }
         self.view = view;
         self.commands = commands;

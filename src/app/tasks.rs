@@ -36,10 +36,27 @@ pub(crate) enum Pick {
 
 /// A finished task's result.
 pub(crate) enum Done {
-    Opened { path: PathBuf, audio: Option<PathBuf>, result: Result<Box<Import>, ReadError> },
-    Saved { path: PathBuf, revision: u64, result: Result<(), SaveError>, then: Option<Pending> },
-    Picked { pick: Pick, path: Option<PathBuf> },
-    Exported { path: PathBuf, result: Result<(), ExportFailed> },
+    Opened {
+        path: PathBuf,
+        audio: Option<PathBuf>,
+        result: Result<Box<Import>, ReadError>,
+        /// The autosaved sessions of this transcript, looked up on the task (None: no autosave).
+        recoverable: Option<super::autosave::Found>,
+    },
+    Saved {
+        path: PathBuf,
+        revision: u64,
+        result: Result<(), SaveError>,
+        then: Option<Pending>,
+    },
+    Picked {
+        pick: Pick,
+        path: Option<PathBuf>,
+    },
+    Exported {
+        path: PathBuf,
+        result: Result<(), ExportFailed>,
+    },
 }
 
 /// Set when the user cancelled the task.

@@ -61,8 +61,10 @@ pub fn run_window(transcript: Option<PathBuf>, audio: Option<PathBuf>) -> Result
         options,
         Box::new(move |cc| {
             let mut app = App::new(&cc.egui_ctx, AppOptions::desktop());
-            if let Some(t) = transcript {
-                app.open_with_audio(t, audio);
+            match transcript {
+                Some(t) => app.open_with_audio(t, audio),
+                // With no transcript given, autosaved work of any transcript is offered.
+                None => app.offer_recovery_at_start(),
             }
             if timing {
                 return Ok(Box::new(Timed { app, start, first_frame: false, transcript: false, audio: false }));

@@ -26,6 +26,8 @@ pub enum Command {
     Dropped(Vec<PathBuf>),
     /// Answer the unsaved-changes prompt.
     AnswerUnsaved(UnsavedAnswer),
+    /// Answer the recovery prompt.
+    AnswerRecovery(super::RecoveryAnswer),
     /// Apply a primitive edit (a colour, removing a speaker).
     Apply(Edit),
     /// Text typed into a turn (coalesces into one undo step per turn).

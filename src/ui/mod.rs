@@ -13,6 +13,7 @@ pub mod input;
 pub mod list;
 mod menu;
 mod notes;
+pub mod recovery;
 mod speakers;
 mod status;
 mod transport;
@@ -22,6 +23,7 @@ pub mod wave;
 pub use command::{Command, Commands, UnsavedAnswer};
 pub use commands::Action;
 pub use input::{Inputs, Level, Notification, TaskInfo};
+pub use recovery::{RecoveryAnswer, RecoveryOffer};
 pub use view::{ExportDialog, Modal, Pending, ViewState};
 
 /// Draw one frame of the whole window, pushing what the user asked for onto `out`.

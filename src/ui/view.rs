@@ -37,6 +37,8 @@ pub enum Modal {
     Help,
     /// The export dialog (its state is [`ViewState::export`]).
     Export,
+    /// Autosaved edits to recover, keep for later or discard.
+    Recover(super::RecoveryOffer),
 }
 
 /// The open export dialog.

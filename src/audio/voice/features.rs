@@ -146,14 +146,13 @@ impl FeatureExtractor {
                 return;
             }
             let r0 = buf[0];
-            let mut best = (0usize, 0.0f32);
-            for (lag, &v) in buf.iter().enumerate().take(MAX_LAG + 1).skip(MIN_LAG) {
-                // Unbiased: correct for the shrinking overlap.
-                let r = v / r0 * PITCH_FRAME as f32 / (PITCH_FRAME - lag) as f32;
-                if r > best.1 {
-                    best = (lag, r);
-                }
-            }
+            // Unbiased: correct for the shrinking overlap.
+            let r = |lag: usize| buf[lag] / r0 * PITCH_FRAME as f32 / (PITCH_FRAME - lag) as f32;
+            let top = (MIN_LAG..=MAX_LAG).map(r).fold(0.0f32, f32::max);
+            // The first local peak within 10% of the highest: the correction can lift the peak at
+            // twice the period above the period's own, which would read an octave low.
+            let lag = (MIN_LAG + 1..MAX_LAG).find(|&l| r(l) >= 0.9 * top && r(l) >= r(l - 1) && r(l) >= r(l + 1));
+            let best = lag.map_or((0, 0.0), |l| (l, r(l)));
             if best.1 >= 0.5 && best.0 > MIN_LAG && best.0 < MAX_LAG {
                 // Parabolic interpolation around the peak.
                 let (a, b, c) = (buf[best.0 - 1], buf[best.0], buf[best.0 + 1]);

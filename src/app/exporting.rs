@@ -87,7 +87,7 @@ impl App {
         let name = format!("Exporting {}…", path.display());
         self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
             let result = export::export(&doc, format, &options)
-                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportError::from));
+                .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(|e| ExportError::Write(e.to_string())));
             Done::Exported { path, result }
         });
     }

@@ -38,6 +38,9 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("cannot write the DOCX package: {0}")]
     Io(#[from] std::io::Error),
+    /// Writing the file failed (the save error's message: which file and why).
+    #[error("{0}")]
+    Write(String),
 }
 
 /// Every format a transcript can be exported to. Serialized as its [`id`](ExportFormat::id).

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 /// One possible recording, with how well it fits the transcript.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {

@@ -127,3 +127,35 @@ fn one_match_is_one_match() {
     let shown = h.query_by_label("1 match").or_else(|| h.query_by_label("1 of 1 match"));
     assert!(shown.is_some(), "not “1 matches”");
 }
+
+#[test]
+fn go_to_a_turn_number_moves_the_playhead() {
+    let txt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample/sample_otter_ai.txt");
+    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    app.open_sync(&txt).unwrap();
+    let mut h = harness_for(app);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().player_state().status != turnfix::audio::LoadStatus::Ready {
+        assert!(std::time::Instant::now() < deadline, "the recording loads: {:?}", h.state().player_state().status);
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let target = h.state().document().turns[2].start_ms;
+    assert!(target > 0, "turn 3 starts after the beginning");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::G);
+    h.run();
+    h.get_by_label("Time or turn number").type_text("#3");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.state().player_state().position_ms.abs_diff(target) > 50 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the playhead moves to turn 3 ({target} ms): {}",
+            h.state().player_state().position_ms
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -159,3 +159,22 @@ fn go_to_a_turn_number_moves_the_playhead() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_status_message_ends_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut h) = open_in(dir.path(), &sample());
+    let first = h.state().document().turns[0].id;
+    h.state_mut().focus_turn(first, None);
+    h.run();
+    // Merge with the previous turn, on the first turn: refused, and said in the status bar.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    h.run();
+    let said = h.state().status().expect("the refusal is told").to_string();
+    assert!(h.query_by_label(&said).is_some(), "shown in the status bar: {said}");
+    h.state_mut().close();
+    h.run();
+    assert_eq!(h.state().status(), None);
+    assert!(h.query_by_label(&said).is_none(), "the status bar no longer says it");
+    assert!(h.state().notifications().iter().any(|n| n.text == said), "the Messages list keeps it");
+}

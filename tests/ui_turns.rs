@@ -178,3 +178,21 @@ fn a_status_message_ends_with_the_file() {
     assert!(h.query_by_label(&said).is_none(), "the status bar no longer says it");
     assert!(h.state().notifications().iter().any(|n| n.text == said), "the Messages list keeps it");
 }
+
+#[test]
+fn the_export_button_stays_put_between_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut h) = open_in(dir.path(), &sample());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    let mut seen = Vec::new();
+    for f in turnfix::export::ExportFormat::ALL {
+        h.get_by_label(f.name()).click();
+        h.run();
+        seen.push((f.name(), h.get_by_label("Export").rect()));
+    }
+    let first = seen[0].1;
+    for (name, r) in &seen {
+        assert!((r.min - first.min).length() < 0.5, "{name}: the Export button moved from {first:?} to {r:?}");
+    }
+}

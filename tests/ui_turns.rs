@@ -196,3 +196,21 @@ fn the_export_button_stays_put_between_formats() {
         assert!((r.min - first.min).length() < 0.5, "{name}: the Export button moved from {first:?} to {r:?}");
     }
 }
+
+#[test]
+fn previous_and_next_stay_put_while_the_count_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut h) = open_in(dir.path(), &sample());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find").type_text("a");
+    h.run();
+    assert!(h.query_by_label_contains("1 match").is_none(), "many matches of “a”");
+    let (prev, next) = (h.get_by_label("Previous").rect(), h.get_by_label("Next").rect());
+    // "a" then "ats are": a two-digit count down to one match; the count's text gets shorter.
+    h.get_by_label("Find").type_text("ts are");
+    h.run();
+    assert!(h.query_by_label_contains("1 match").is_some(), "one match of “ats are”");
+    assert_eq!(h.get_by_label("Previous").rect(), prev);
+    assert_eq!(h.get_by_label("Next").rect(), next);
+}

@@ -147,6 +147,7 @@ impl App {
         self.player.pause();
         self.replace_document(Transcript::default());
         self.file = None;
+        self.view.status_from = self.notifications.len();
     }
 
     /// The Open command: a file dialog (asks about unsaved changes first).

@@ -165,8 +165,11 @@ impl App {
             && let Some(i) = self.doc.turn_index(turn)
             && let Some(next) = self.doc.turns.get(i + 1)
         {
+            // Focus the new turn without moving the cursor's turn: scroll only if the new turn
+            // is out of view (judged on the list as it is after the split).
             let id = next.id;
-            self.focus_turn(id, Some(0));
+            self.view.list.request_focus(id, Some(0..0));
+            self.view.list.scroll_into_view(i + 1);
         }
     }
 
@@ -285,6 +288,10 @@ impl App {
             let n: usize = n.trim().parse().map_err(|_| format!("“{t}” is neither a time nor a turn number"))?;
             if n == 0 || n > self.doc.turns.len() {
                 return Err(format!("There are turns 1 to {}.", self.doc.turns.len()));
+            }
+            // The playhead goes with the view: to the turn's start.
+            if self.audio_ready() {
+                self.player.seek(self.doc.turns[n - 1].start_ms);
             }
             n - 1
         } else {

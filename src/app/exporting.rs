@@ -84,7 +84,14 @@ impl App {
             d.confirm_overwrite = false;
         }
         self.config.set_export(ExportPrefs { format, options: options.clone() });
-        let doc = self.doc.clone();
+        let mut doc = self.doc.clone();
+        if format == ExportFormat::Json
+            && let Some(a) = &self.audio_path
+        {
+            // Keep the recording's link, relative to where this JSON goes, as Save does.
+            let duration = self.player_state.duration_ms.or(doc.audio.as_ref().and_then(|l| l.duration_ms));
+            doc.audio = Some(crate::session::audio_link(&path, a, duration));
+        }
         let name = format!("Exporting {}…", path.display());
         self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
             let result = export::export(&doc, format, &options)

@@ -164,7 +164,7 @@ impl App {
 
     /// The latest notification's text.
     pub fn status(&self) -> Option<&str> {
-        self.notifications.last().map(|n| n.text.as_str())
+        self.notifications.get(self.view.status_from..)?.last().map(|n| n.text.as_str())
     }
 
     /// Every notification so far, oldest first.

@@ -323,6 +323,7 @@ pub fn split_turn(doc: &Transcript, turn: TurnId, offset: usize) -> Result<Edit,
     let mut second = Turn::new(doc.next_turn_id(), t.speaker, new_start, tail);
     second.end_ms = second_end;
     second.split_from = Some(t.id);
+    second.start_estimated = true;
     Ok(Edit::Batch {
         label: "Split turn".into(),
         edits: vec![
@@ -383,6 +384,12 @@ pub fn retime(doc: &Transcript, turn: TurnId, start_ms: Ms, end_ms: Option<Ms>) 
         && e < start_ms
     {
         return Err(EditError::EndBeforeStart { start: start_ms, end: e });
+    }
+    if doc.turns[i].start_estimated {
+        // The user set the start: it is no longer an estimate.
+        let mut t = doc.turns[i].clone();
+        (t.start_ms, t.end_ms, t.start_estimated) = (start_ms, end_ms, false);
+        return Ok(Edit::ReplaceTurn { turn: Box::new(t) });
     }
     Ok(Edit::SetTiming { turn, start_ms, end_ms })
 }

@@ -78,6 +78,24 @@ fn split_estimates_start_and_merge_rejoins() {
 }
 
 #[test]
+fn a_split_start_is_estimated_until_the_user_sets_it() {
+    let mut d = doc();
+    split_turn(&d, TurnId(1), 13).unwrap().apply(&mut d).unwrap();
+    assert!(d.turns[1].start_estimated, "the new turn's start is an estimate");
+    assert!(!d.turns[0].start_estimated);
+    let saved = json::to_string(&d);
+    assert!(saved.contains("\"start_estimated\": true") || saved.contains("\"start_estimated\":true"), "{saved}");
+    assert_eq!(saved.matches("start_estimated").count(), 1, "omitted when false");
+    assert!(json::from_str(&saved, "t.json").unwrap().0.turns[1].start_estimated);
+    let before = d.clone();
+    let inv = retime(&d, TurnId(6), 2_500, None).unwrap().apply(&mut d).unwrap();
+    assert_eq!(d.turns[1].start_ms, 2_500);
+    assert!(!d.turns[1].start_estimated, "set by the user");
+    inv.apply(&mut d).unwrap();
+    assert_eq!(d, before, "the inverse restores the estimate");
+}
+
+#[test]
 fn split_keeps_end_on_the_second_part() {
     let mut d = doc();
     split_turn(&d, TurnId(4), 2).unwrap().apply(&mut d).unwrap();

@@ -119,6 +119,10 @@ pub struct Turn {
     /// `speaker-handoff`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissed: Vec<String>,
+    /// The start time is an estimate (a split places it by the characters before the cut) until
+    /// the user sets it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub start_estimated: bool,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -137,6 +141,7 @@ impl Turn {
             split_from: None,
             reviewed: false,
             dismissed: Vec::new(),
+            start_estimated: false,
             extra: Extra::new(),
         }
     }
@@ -378,6 +383,7 @@ impl TranscriptBuilder {
             split_from: None,
             reviewed: false,
             dismissed: Vec::new(),
+            start_estimated: false,
             extra: Extra::new(),
         });
         id

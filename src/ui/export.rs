@@ -8,6 +8,10 @@ use crate::model::Transcript;
 use egui::RichText;
 use std::path::PathBuf;
 
+/// Room kept for the options and the preview, whichever format is chosen.
+const OPTIONS_HEIGHT: f32 = 190.0;
+const PREVIEW_HEIGHT: f32 = 220.0;
+
 /// Lines shown in the preview.
 pub const PREVIEW_LINES: usize = 12;
 
@@ -51,6 +55,9 @@ pub fn dialog(ctx: &egui::Context, view: &mut ViewState, input: &Inputs, out: &m
             ui.add_space(16.0);
             ui.vertical(|ui| {
                 ui.label(RichText::new("Options").strong());
+                // Options and preview take the same room for every format, so the dialog keeps
+                // its size and the Export button stays where it was.
+                let top = ui.cursor().min.y;
                 let o = &mut d.options;
                 let kinds = d.format.options();
                 if kinds.is_empty() {
@@ -123,9 +130,11 @@ pub fn dialog(ctx: &egui::Context, view: &mut ViewState, input: &Inputs, out: &m
                         }
                     }
                 }
-                ui.add_space(8.0);
+                let used = ui.cursor().min.y - top;
+                ui.add_space((OPTIONS_HEIGHT - used).max(0.0) + 8.0);
                 ui.label(RichText::new("Preview").strong());
-                egui::ScrollArea::both().id_salt("export-preview").max_height(220.0).show(ui, |ui| {
+                let area = egui::ScrollArea::both().id_salt("export-preview").auto_shrink(false);
+                area.max_height(PREVIEW_HEIGHT).min_scrolled_height(PREVIEW_HEIGHT).show(ui, |ui| {
                     let text = if preview.is_empty() { "(nothing to export)" } else { preview.as_str() };
                     ui.add(egui::Label::new(RichText::new(text).monospace()).extend());
                 });

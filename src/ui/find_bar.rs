@@ -33,11 +33,10 @@ pub fn find_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &m
         if let Some(e) = &find.error {
             ui.label(RichText::new(format!("bad pattern: {e}")).color(ui.visuals().error_fg_color));
         } else {
-            let text = match find.current {
-                Some(c) if n > 0 => format!("{} of {n} matches", c + 1),
-                _ => format!("{n} matches"),
-            };
-            ui.label(text);
+            let text = match_count(find.current, n);
+            // A fixed width, so Previous and Next stay put while the count changes.
+            let h = ui.spacing().interact_size.y;
+            ui.add_sized([COUNT_WIDTH, h], egui::Label::new(text).truncate());
         }
         if ui.add_enabled(n > 0, egui::Button::new("Previous")).clicked() {
             out.push(Command::FindStep { forward: false });
@@ -55,4 +54,27 @@ pub fn find_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &m
             find.open = false;
         }
     });
+}
+
+/// Width of the match count ("1,234 of 5,678 matches" fits).
+const COUNT_WIDTH: f32 = 150.0;
+
+/// "1 match", "3 matches", "2 of 3 matches".
+pub(crate) fn match_count(current: Option<usize>, n: usize) -> String {
+    let noun = if n == 1 { "match" } else { "matches" };
+    match current {
+        Some(c) if n > 0 => format!("{} of {n} {noun}", c + 1),
+        _ => format!("{n} {noun}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_match_is_singular() {
+        assert_eq!(super::match_count(None, 1), "1 match");
+        assert_eq!(super::match_count(Some(0), 1), "1 of 1 match");
+        assert_eq!(super::match_count(Some(1), 4), "2 of 4 matches");
+        assert_eq!(super::match_count(None, 0), "0 matches");
+    }
 }

@@ -30,7 +30,7 @@ pub fn status_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: 
                 ui.label(RichText::new("· unsaved changes").italics());
             }
         }
-        if let Some(last) = input.notifications.last() {
+        if let Some(last) = input.notifications.get(view.status_from..).and_then(<[_]>::last) {
             ui.separator();
             let color = match last.level {
                 Level::Info => ui.visuals().text_color(),

@@ -26,7 +26,16 @@ pub fn transport(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &
             ui.label(RichText::new(format!("{} / {}", format_otter_time(st.position_ms), dur)).monospace());
             ui.separator();
             let mut speed = st.speed;
-            if ui.add(egui::Slider::new(&mut speed, 0.5..=2.0).step_by(0.05).text("speed").suffix("×")).changed() {
+            if ui
+                .add(
+                    egui::Slider::new(&mut speed, 0.5..=2.0)
+                        .step_by(0.05)
+                        .text("speed")
+                        .suffix("×")
+                        .custom_formatter(|v, _| speed_number(v)),
+                )
+                .changed()
+            {
                 out.push(Command::SetSpeed(speed));
             }
             let mut vol = st.volume;
@@ -96,4 +105,19 @@ pub fn audio_banner(ui: &mut egui::Ui, input: &Inputs, out: &mut Commands) {
             }
         });
     });
+}
+
+/// A speed as people write it: "1.5", "0.5", "1.25", "1" (shown with "×").
+pub(crate) fn speed_number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn speeds_read_alike() {
+        let shown: Vec<String> = [0.5, 1.0, 1.5, 1.25, 2.0, 0.75].into_iter().map(super::speed_number).collect();
+        assert_eq!(shown, ["0.5", "1", "1.5", "1.25", "2", "0.75"]);
+    }
 }

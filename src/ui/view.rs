@@ -91,6 +91,9 @@ pub struct ViewState {
     pub show_speakers: bool,
     pub show_settings: bool,
     pub show_notifications: bool,
+    /// The status bar shows only notifications from this index on: closing the file ends what
+    /// was said about it (the Messages list keeps everything).
+    pub status_from: usize,
 }
 
 impl Default for ViewState {
@@ -111,6 +114,7 @@ impl Default for ViewState {
             show_speakers: true,
             show_settings: false,
             show_notifications: false,
+            status_from: 0,
         }
     }
 }

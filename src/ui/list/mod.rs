@@ -214,6 +214,11 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
 
     let mut area = ScrollArea::vertical().id_salt("turn-list").auto_shrink(false);
     let mut scrolled_by_us = false;
+    if list.width > 0.0 {
+        // Judge a scroll request on the rows as they are now (after a split or merge), not as
+        // they were in the last frame.
+        list.sync(doc, input.revision, list.width, (line_h, char_w));
+    }
     if let Some(y) = list.take_scroll_request() {
         area = area.vertical_scroll_offset(y);
         scrolled_by_us = true;

@@ -80,6 +80,8 @@ impl RowView<'_> {
                 if b.clicked() {
                     let turns = crate::ui::scope_turns(self.doc, turn.id, *scope);
                     out.push(Command::SetSpeaker { turns, to: s.id });
+                    // The scope is for this use only: the next menu starts at "This turn".
+                    *scope = Scope::Turn;
                     ui.close();
                 }
             }
@@ -90,14 +92,21 @@ impl RowView<'_> {
     fn time_and_marks(&self, ui: &mut egui::Ui, out: &mut Commands) {
         let turn = self.turn();
         let n = self.n();
+        // An estimated start (a split's) reads "~2:16" until the user sets it.
+        let shown = format!("{}{}", if turn.start_estimated { "~" } else { "" }, format_otter_time(turn.start_ms));
         let time = ui
-            .add(egui::Button::new(RichText::new(format_otter_time(turn.start_ms)).monospace()).frame(false).small())
+            .add(egui::Button::new(RichText::new(shown).monospace()).frame(false).small())
             .accessible_name(format!("Turn {n} time"))
             .on_hover_text(if self.audio_ready {
                 "Play from here (right-click for more)"
             } else {
                 "Start time (right-click for more)"
             });
+        let time = if turn.start_estimated {
+            time.on_hover_text("Estimated from the split; set the time to confirm it")
+        } else {
+            time
+        };
         if time.clicked() {
             out.push(Command::RunOn { turn: turn.id, action: Action::SeekToTurn });
         }

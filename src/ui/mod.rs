@@ -115,7 +115,7 @@ mod tests {
         let mut ui = Vec::new();
         sources(&root.join("ui"), &mut ui);
         let banned = [
-            "crate::app",
+            concat!("crate", "::app"),
             "History",
             "edit::set_speaker",
             "edit::merge_speakers",

@@ -8,28 +8,14 @@ use std::path::PathBuf;
 use turnfix::app::{App, AppOptions, Modal};
 use turnfix::model::{SpeakerId, Transcript, TranscriptBuilder};
 
-fn sample() -> Transcript {
-    let mut b = TranscriptBuilder::new();
-    b.push(Some("Ann"), Some(0), None, "Hello and welcome to the show.");
-    b.push(Some("Bob"), Some(5_000), None, "Thanks for having me.");
-    b.push(Some("Bob"), Some(9_000), None, "It is great to be here.");
-    b.push(Some("Ann"), Some(14_000), None, "Let us talk about cats.");
-    b.push(Some("Bob"), Some(20_000), None, "Cats are great. I love cats.");
-    b.push(Some("Cy"), Some(30_000), None, "I prefer dogs, not cats.");
-    b.finish()
-}
+#[path = "common/editor.rs"]
+mod editor;
+use editor::{harness_for, sample};
 
 struct Fixture {
     _dir: tempfile::TempDir,
     path: PathBuf,
     harness: Harness<'static, App>,
-}
-
-fn harness_for(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
 }
 
 /// A transcript saved as JSON in a temp dir and opened synchronously.

@@ -10,6 +10,10 @@ use turnfix::app::{App, AppOptions, Modal};
 use turnfix::session::recovery;
 use turnfix::ui::Level;
 
+#[path = "common/editor.rs"]
+mod editor;
+use editor::harness_for;
+
 const OTTER: &str = "Ann  0:00\nHello and welcome to the show.\n\nBob  0:05\nThanks for having me.\n";
 
 struct Fixture {
@@ -27,13 +31,6 @@ impl Fixture {
 
 fn options(data: Option<&Path>) -> AppOptions {
     AppOptions { data_dir: data.map(Path::to_path_buf), ..AppOptions::headless() }
-}
-
-fn harness_for(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
 }
 
 /// An otter TXT at `<tmp>/<sub>/talk.txt`, opened in an editor autosaving under `<tmp>/data`.

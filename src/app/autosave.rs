@@ -83,6 +83,7 @@ impl App {
             None => {}
             Some(Ok(list)) => {
                 if let Some(r) = list.into_iter().next() {
+                    self.defer_ask();
                     self.view.modal = Some(Modal::Recover(offer_of(&r)));
                     self.recovery = Some(r);
                 }

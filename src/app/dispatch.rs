@@ -75,6 +75,11 @@ impl App {
                 match m {
                     Modal::Unsaved(_) => self.commands.push(Command::AnswerUnsaved(UnsavedAnswer::Cancel)),
                     Modal::Recover(_) => self.commands.push(Command::AnswerRecovery(crate::ui::RecoveryAnswer::Keep)),
+                    Modal::PathField(_) => crate::ui::path_field::close(&mut self.view),
+                    Modal::SaveConflict(_) => {
+                        self.commands.push(Command::AnswerConflict(crate::ui::ConflictAnswer::Cancel))
+                    }
+                    Modal::OutsideAudio(_) => self.commands.push(Command::AnswerOutsideAudio(false)),
                     Modal::Export => {
                         self.view.modal = None;
                         self.view.export = None;
@@ -238,6 +243,9 @@ impl App {
             Command::BrowseExport => self.browse_export(),
             Command::Export { format, options, path, replace } => self.export_to(format, options, path, replace),
             Command::CancelTask(id) => self.tasks.cancel(id),
+            Command::PathTyped { what, text } => self.path_typed(what, text),
+            Command::AnswerConflict(a) => self.answer_conflict(a),
+            Command::AnswerOutsideAudio(open) => self.answer_outside_audio(open),
         }
     }
 }

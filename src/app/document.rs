@@ -2,13 +2,14 @@
 //! prompt and what waits on it, file dialogs, dropped files.
 
 use super::App;
+use super::dialog_service::{self, DialogEnv, DialogService};
 use super::tasks::{Done, Pick, TaskKind};
 use crate::audio::extensions::{AUDIO_EXTENSIONS, is_audio_path};
 use crate::edit::History;
 use crate::formats::{Format, Import, ReadError, Warning};
 use crate::model::Transcript;
 use crate::session;
-use crate::ui::{Level, Modal, Pending, UnsavedAnswer};
+use crate::ui::{Level, Modal, Pending, SaveConflict, UnsavedAnswer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ pub struct OpenFile {
     /// Where Save writes: the JSON that was opened, or the Save As target once chosen.
     pub save_path: Option<PathBuf>,
     pub warnings: Vec<Warning>,
+    /// What the file at `save_path` was when it was opened or last saved (the changed-on-disk
+    /// check before the next save over it).
+    pub stamp: Option<session::DiskStamp>,
 }
 
 impl OpenFile {
@@ -62,7 +66,7 @@ impl App {
         let name = format!("Opening {}…", file_name(&path));
         let data = self.options.data_dir.clone();
         self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
-            let result = session::open(&path).map(Box::new);
+            let result = session::open_stamped(&path).map(Box::new);
             let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
             Done::Opened { path, audio, result, recoverable }
         });
@@ -70,9 +74,10 @@ impl App {
 
     /// Open on the calling thread (tests, benchmarks); no prompt about unsaved changes.
     pub fn open_sync(&mut self, path: &Path) -> Result<(), ReadError> {
-        let import = session::open(path)?;
+        let (import, stamp) = session::open_stamped(path)?;
         let audio = self.audio_override.take();
         self.install(path.to_path_buf(), import, audio);
+        self.keep_stamp(stamp);
         let found = self.options.data_dir.as_ref().map(|root| session::recovery::for_transcript(root, path));
         self.show_recovery(found);
         Ok(())
@@ -88,6 +93,11 @@ impl App {
             .clone()
             .or_else(|| linked.clone().filter(|p| p.is_file()))
             .or_else(|| session::find_audio_beside(&path));
+        // A linked recording outside the JSON's folder is shown to the user before it is opened.
+        let outside = linked
+            .as_ref()
+            .filter(|l| audio.is_none() && found.as_ref() == Some(*l))
+            .and_then(|_| doc.audio.as_ref().and_then(|l| session::audio_outside_folder(&path, l)));
         self.replace_document(doc);
         self.config.push_recent(&path);
         if !warnings.is_empty() {
@@ -97,8 +107,9 @@ impl App {
                 self.notify(Level::Warning, format!("{name}, line {}: {}", w.line, w.message));
             }
         }
-        self.file = Some(OpenFile { path, format, save_path, warnings });
+        self.file = Some(OpenFile { path, format, save_path, warnings, stamp: None });
         match found {
+            Some(_) if outside.is_some() => self.ask_outside_audio(outside.unwrap_or_default()),
             Some(a) if a.is_file() => self.load_audio(a),
             Some(a) => self.audio_missing = Some(format!("The recording {} was not found.", a.display())),
             None => {
@@ -112,6 +123,15 @@ impl App {
             self.autosave_start(&f);
         }
         self.ctx.request_repaint();
+    }
+
+    /// Remember what the opened file was, when Save writes back to it.
+    fn keep_stamp(&mut self, stamp: session::DiskStamp) {
+        if let Some(f) = &mut self.file
+            && f.save_path.as_ref() == Some(&f.path)
+        {
+            f.stamp = Some(stamp);
+        }
     }
 
     /// Put `doc` in place of the open one, with a fresh history and view.
@@ -188,7 +208,7 @@ impl App {
 
     /// Save As; what waited on the unsaved-changes prompt runs once the file is written (and is
     /// dropped only when the user cancels the dialog).
-    fn save_as_then(&mut self, then: Option<Pending>) {
+    pub(super) fn save_as_then(&mut self, then: Option<Pending>) {
         let Some(f) = &self.file else { return };
         let default = f.default_save_path();
         if self.options.native_dialogs {
@@ -198,8 +218,15 @@ impl App {
         }
     }
 
-    /// Write the JSON to `path` on a task; refused while another save runs.
+    /// Write the JSON to `path` on a task; refused while another save runs. A file there that
+    /// changed since it was opened or saved (or that this document did not come from) is not
+    /// overwritten without asking.
     pub fn save_to(&mut self, path: PathBuf, then: Option<Pending>) {
+        self.save_checked_to(path, then, false);
+    }
+
+    /// [`App::save_to`]; `overwrite` once the user agreed to replace what is there.
+    pub(super) fn save_checked_to(&mut self, path: PathBuf, then: Option<Pending>, overwrite: bool) {
         if self.tasks.running(TaskKind::Save) {
             self.notify(Level::Warning, "A save is already running; save again once it has finished.");
             return;
@@ -211,9 +238,11 @@ impl App {
         }
         let revision = self.history.revision();
         self.save_seq = self.autosave_seq();
+        let expected = self.file.as_ref().filter(|f| f.save_path.as_ref() == Some(&path)).and_then(|f| f.stamp.clone());
         let name = format!("Saving {}…", file_name(&path));
         self.tasks.spawn(&self.ctx, TaskKind::Save, name, false, move |_| {
-            let result = session::save_json(&doc, &path);
+            let bytes = crate::formats::json::to_string(&doc);
+            let result = session::save_checked(&path, bytes.as_bytes(), expected.as_ref(), overwrite);
             Done::Saved { path, revision, result, then }
         });
     }
@@ -222,13 +251,23 @@ impl App {
     // File dialogs, tasks' results
     // -----------------------------------------------------------------------------------------
 
-    /// Show a native file dialog on a task (headless: nothing).
+    /// Show a native file dialog on a task (headless: nothing). Whether one can open is
+    /// detected first, on the task; when none can, the path is asked in the window.
     pub(crate) fn pick(&mut self, pick: Pick, default: Option<PathBuf>) {
         if !self.options.native_dialogs {
             return;
         }
+        if let Some(DialogService::Missing(why)) = &self.asks.fixed {
+            let why = why.clone();
+            self.ask_path(pick, default, why);
+            return;
+        }
+        let fixed = self.asks.fixed.is_some();
         let dir = self.file.as_ref().and_then(|f| f.path.parent().map(Path::to_path_buf));
         self.tasks.spawn(&self.ctx, TaskKind::Dialog, "Choosing a file…".into(), false, move |_| {
+            if !fixed && let DialogService::Missing(why) = dialog_service::detect(&DialogEnv::from_process()) {
+                return Done::NoDialog { pick, why };
+            }
             let path = show_dialog(&pick, dir, default);
             Done::Picked { pick, path }
         });
@@ -239,6 +278,7 @@ impl App {
         for done in self.tasks.poll() {
             self.finish(done);
         }
+        self.raise_deferred_ask();
     }
 
     /// Block until every running task has finished, handling their results (tests).
@@ -251,8 +291,10 @@ impl App {
     fn finish(&mut self, done: Done) {
         match done {
             Done::Opened { path, audio, result, recoverable } => match result {
-                Ok(import) => {
-                    self.install(path, *import, audio);
+                Ok(opened) => {
+                    let (import, stamp) = *opened;
+                    self.install(path, import, audio);
+                    self.keep_stamp(stamp);
                     self.show_recovery(recoverable);
                 }
                 Err(e) => {
@@ -261,42 +303,66 @@ impl App {
                 }
             },
             Done::Saved { path, revision, result, then } => match result {
-                Ok(()) => {
+                Ok(saved) => {
                     self.history.mark_saved_revision(revision);
                     let first = self.file.as_ref().is_some_and(|f| f.save_path.is_none());
                     if let Some(f) = &mut self.file {
                         f.save_path = Some(path.clone());
+                        f.stamp = Some(saved.stamp);
                     }
                     self.autosave_saved(&path, self.save_seq);
                     self.config.push_recent(&path);
-                    let text = if first {
+                    let mut text = if first {
                         format!("Saved beside the import as {} (Save As… chooses another name)", path.display())
                     } else {
                         format!("Saved {}", path.display())
                     };
+                    if let Some(bak) = &saved.backup {
+                        text.push_str(&format!("; the previous version is kept as {}", bak.display()));
+                    }
                     self.notify(Level::Info, text);
                     if let Some(p) = then {
                         self.run_pending(p);
                     }
                 }
+                Err(e) if e.needs_confirmation() => {
+                    self.ask_conflict(SaveConflict { path, message: e.to_string(), then });
+                }
+                // The document stays dirty: nothing marks it saved.
                 Err(e) => self.notify(Level::Error, format!("The file was not saved: {e}")),
             },
-            Done::Picked { pick, path } => {
-                let Some(path) = path else { return };
-                match pick {
-                    Pick::Open => self.open(path),
-                    Pick::SaveAs(then) => self.save_to(path, then),
-                    Pick::Audio => self.load_audio(path),
-                    Pick::Export(_) => {
-                        if let Some(d) = &mut self.view.export {
-                            d.path = path.display().to_string();
-                            // The native dialog already asked about replacing the file.
-                            d.confirm_overwrite = false;
-                        }
+            Done::Picked { pick, path } => match path {
+                // The native dialog already asked about replacing a file.
+                Some(path) => self.picked(pick, path, true),
+                // The user cancelled (a dialog was shown): nothing to do, but say so for a save.
+                None => {
+                    if let Pick::SaveAs(_) = pick {
+                        self.notify(Level::Info, "Save As was cancelled; nothing was saved.");
                     }
                 }
+            },
+            Done::NoDialog { pick, why } => {
+                let default =
+                    self.file.as_ref().filter(|_| matches!(pick, Pick::SaveAs(_))).map(OpenFile::default_save_path);
+                self.ask_path(pick, default, why);
             }
             Done::Exported { path, result } => self.finish_export(path, result),
+        }
+    }
+
+    /// A path chosen for `pick` (by a native dialog, or typed in the window); `confirmed` when a
+    /// dialog already asked about replacing a file.
+    pub(super) fn picked(&mut self, pick: Pick, path: PathBuf, confirmed: bool) {
+        match pick {
+            Pick::Open => self.open(path),
+            Pick::SaveAs(then) => self.save_checked_to(path, then, confirmed),
+            Pick::Audio => self.load_audio(path),
+            Pick::Export(_) => {
+                if let Some(d) = &mut self.view.export {
+                    d.path = path.display().to_string();
+                    d.confirm_overwrite = false;
+                }
+            }
         }
     }
 

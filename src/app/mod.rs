@@ -10,7 +10,9 @@
 //! - [`exporting`]: the export dialog's work. [`replace`]: find and replace edits.
 //! - [`window`]: the native window.
 
+mod asks;
 mod autosave;
+pub mod dialog_service;
 mod dispatch;
 pub mod document;
 mod editing;
@@ -45,6 +47,9 @@ pub struct AppOptions {
     pub config_file: Option<PathBuf>,
     /// The data folder for autosave and recovery (None: no autosave).
     pub data_dir: Option<PathBuf>,
+    /// Whether native dialogs can open, when known beforehand (tests); None: detected before
+    /// each dialog ([`dialog_service::detect`]).
+    pub dialog_service: Option<dialog_service::DialogService>,
 }
 
 impl AppOptions {
@@ -54,12 +59,19 @@ impl AppOptions {
             native_dialogs: true,
             config_file: config::default_file(),
             data_dir: crate::session::recovery::data_root().ok(),
+            dialog_service: None,
         }
     }
 
     /// No device, no dialogs, no config file: for tests and benchmarks.
     pub fn headless() -> AppOptions {
-        AppOptions { output: OutputKind::Clock, native_dialogs: false, config_file: None, data_dir: None }
+        AppOptions {
+            output: OutputKind::Clock,
+            native_dialogs: false,
+            config_file: None,
+            data_dir: None,
+            dialog_service: None,
+        }
     }
 }
 
@@ -94,6 +106,8 @@ pub struct App {
     save_seq: u64,
     /// The autosave write error last told (told once until it changes).
     autosave_error: Option<String>,
+    /// Questions asked before going on (no dialog service, save conflicts, outside recordings).
+    asks: asks::Asks,
 }
 
 impl App {
@@ -101,6 +115,7 @@ impl App {
     /// that runs [`App::ui_root`] takes over from the first frame).
     pub fn new(ctx: &egui::Context, options: AppOptions) -> App {
         let repaint_target = Arc::new(Mutex::new(ctx.clone()));
+        let options_dialogs = options.dialog_service.clone();
         let target = repaint_target.clone();
         let player = Player::new(
             Arc::new(move || {
@@ -134,6 +149,7 @@ impl App {
             recovery: None,
             save_seq: 0,
             autosave_error: None,
+            asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
         }
     }
 

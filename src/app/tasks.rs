@@ -5,9 +5,8 @@
 //! check [`Cancel::is_cancelled`] to stop early).
 
 use super::exporting::ExportFailed;
-use crate::export::ExportFormat;
 use crate::formats::{Import, ReadError};
-use crate::session::SaveError;
+use crate::session::{DiskStamp, SaveError, Saved};
 use crate::ui::{Pending, TaskInfo};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,34 +23,32 @@ pub(crate) enum TaskKind {
     Export,
 }
 
-/// What a file dialog was opened for.
-#[derive(Clone, Debug)]
-pub(crate) enum Pick {
-    Open,
-    /// Save As, then do what was waiting on the unsaved-changes prompt.
-    SaveAs(Option<Pending>),
-    Audio,
-    Export(ExportFormat),
-}
+/// What a file dialog was opened for (the in-window path field asks for the same things).
+pub(crate) use crate::ui::PathFor as Pick;
 
 /// A finished task's result.
 pub(crate) enum Done {
     Opened {
         path: PathBuf,
         audio: Option<PathBuf>,
-        result: Result<Box<Import>, ReadError>,
+        result: Result<Box<(Import, DiskStamp)>, ReadError>,
         /// The autosaved sessions of this transcript, looked up on the task (None: no autosave).
         recoverable: Option<super::autosave::Found>,
     },
     Saved {
         path: PathBuf,
         revision: u64,
-        result: Result<(), SaveError>,
+        result: Result<Saved, SaveError>,
         then: Option<Pending>,
     },
     Picked {
         pick: Pick,
         path: Option<PathBuf>,
+    },
+    /// No native dialog can open here (detected before asking rfd): why.
+    NoDialog {
+        pick: Pick,
+        why: String,
     },
     Exported {
         path: PathBuf,

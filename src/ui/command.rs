@@ -84,6 +84,15 @@ pub enum Command {
     },
     /// Stop a background task that can be stopped (by its id).
     CancelTask(u64),
+    /// A path typed in the in-window path field (no native dialog service), for `what`.
+    PathTyped {
+        what: super::path_field::PathFor,
+        text: String,
+    },
+    /// Answer the "overwrite the file?" prompt of a save.
+    AnswerConflict(super::asks::ConflictAnswer),
+    /// Open (true) or not the recording outside the transcript's folder.
+    AnswerOutsideAudio(bool),
 }
 
 /// Answers to "Save changes?".

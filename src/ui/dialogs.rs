@@ -127,6 +127,9 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         }
         Some(Modal::Export) => super::export::dialog(&ctx, view, input, out),
         Some(Modal::Recover(offer)) => super::recovery::prompt(&ctx, offer, out),
+        Some(Modal::PathField(_)) => super::path_field::show(&ctx, view, out),
+        Some(Modal::SaveConflict(c)) => super::asks::save_conflict(&ctx, c, out),
+        Some(Modal::OutsideAudio(p)) => super::asks::outside_audio(&ctx, p, out),
     }
 }
 

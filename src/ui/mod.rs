@@ -3,6 +3,7 @@
 //! and pushes [`Command`]s, which the app runs after drawing. Nothing here imports the
 //! app module, touches the history or the player, or builds edits from the document.
 
+pub mod asks;
 pub mod command;
 pub mod commands;
 mod dialogs;
@@ -13,6 +14,7 @@ pub mod input;
 pub mod list;
 mod menu;
 mod notes;
+pub mod path_field;
 pub mod recovery;
 mod speakers;
 mod status;
@@ -20,9 +22,11 @@ mod transport;
 pub mod view;
 pub mod wave;
 
+pub use asks::{ConflictAnswer, SaveConflict};
 pub use command::{Command, Commands, UnsavedAnswer};
 pub use commands::Action;
 pub use input::{Inputs, Level, Notification, TaskInfo};
+pub use path_field::{PathFor, PathPrompt};
 pub use recovery::{RecoveryAnswer, RecoveryOffer};
 pub use view::{ExportDialog, Modal, Pending, ViewState};
 

@@ -39,6 +39,12 @@ pub enum Modal {
     Export,
     /// Autosaved edits to recover, keep for later or discard.
     Recover(super::RecoveryOffer),
+    /// No native file dialog can open: the path is typed in the window.
+    PathField(super::path_field::PathPrompt),
+    /// A save stopped before overwriting a file: Overwrite / Save As… / Cancel.
+    SaveConflict(super::asks::SaveConflict),
+    /// The transcript links to a recording outside its folder: Open / Don't open.
+    OutsideAudio(PathBuf),
 }
 
 /// The open export dialog.

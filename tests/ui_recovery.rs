@@ -158,6 +158,9 @@ fn after_a_crash_reopening_offers_recovery_and_recovered_edits_undo() {
     // The prompt says which file and how many edits (panics when no such label is shown).
     h.get_by_label_contains("talk.txt were not saved");
     h.get_by_label("Recover").click();
+    // The replay runs on a task: one frame starts it, then its result is drawn.
+    h.step();
+    h.state_mut().wait_for_jobs();
     h.run();
     assert_eq!(h.state().document().turns[0].text, "Hello and welcome to the show. Typed before the crash.");
     assert!(h.state().history().is_dirty());
@@ -226,4 +229,25 @@ fn a_failing_autosave_is_told_once() {
         notes(&h, Level::Warning).into_iter().filter(|n| n.starts_with("Autosave is not working")).collect();
     assert_eq!(told.len(), 1, "{told:?}");
     assert!(told[0].contains("data"), "{told:?}");
+}
+
+#[test]
+fn at_start_the_search_and_the_replay_run_as_tasks_and_bring_the_document_back() {
+    let (tmp, path) = crash_after_typing(import_in("in"), " Found at start.");
+    let data = tmp.path().join("data");
+    let mut app = App::new(&egui::Context::default(), options(Some(&data)));
+    app.offer_recovery_at_start();
+    assert!(app.modal().is_none(), "looked for on a task, not on the calling thread");
+    app.wait_for_jobs();
+    assert!(matches!(app.modal(), Some(Modal::Recover(o)) if o.transcript.ends_with("talk.txt")), "{:?}", app.modal());
+    let mut h = harness_for(app);
+    h.run();
+    h.get_by_label("Recover").click();
+    h.step();
+    assert!(h.state().file().is_none(), "the transcript is read and replayed on the task");
+    h.state_mut().wait_for_jobs();
+    h.run();
+    assert_eq!(h.state().file().map(|f| f.path.clone()), Some(std::path::absolute(&path).unwrap()));
+    assert_eq!(h.state().document().turns[0].text, "Hello and welcome to the show. Found at start.");
+    assert!(h.state().history().can_undo(), "recovered edits are history");
 }

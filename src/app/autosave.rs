@@ -9,6 +9,7 @@
 //! Keep for later, or Discard.
 
 use super::App;
+use super::tasks::{Done, TaskKind};
 use crate::session::Autosaver;
 use crate::session::journal::Op;
 use crate::session::recovery::{self, Recoverable};
@@ -20,11 +21,13 @@ pub(crate) type Found = Result<Vec<Recoverable>, recovery::RecoveryError>;
 
 impl App {
     /// Start autosaving the document just installed from `path` (no-op without a data folder).
-    pub(crate) fn autosave_start(&mut self, path: &Path) {
+    /// `base` is its copy for the session, made on the open task (None: copied here).
+    pub(crate) fn autosave_start(&mut self, path: &Path, base: Option<crate::model::Transcript>) {
         self.autosave_stop();
         let Some(root) = self.options.data_dir.clone() else { return };
         let recording = self.audio_path.clone();
-        self.autosave = Some(Autosaver::start(&root, path, recording.as_deref(), self.doc.clone()));
+        let base = base.unwrap_or_else(|| self.doc.clone());
+        self.autosave = Some(Autosaver::start(&root, path, recording.as_deref(), base));
     }
 
     /// Record one History operation for autosave (never blocks).
@@ -70,11 +73,14 @@ impl App {
     }
 
     /// Offer the newest autosaved work of any transcript (at start). Sessions older than 30
-    /// days, or with nothing unsaved, are pruned first.
+    /// days, or with nothing unsaved, are pruned first. Both on a task: the folder may be slow.
     pub(crate) fn offer_recovery_of_any(&mut self) {
         let Some(root) = self.options.data_dir.clone() else { return };
-        let _ = recovery::prune(&root, recovery::MAX_AGE);
-        self.show_recovery(Some(recovery::list(&root).map(|(l, _)| l)));
+        let name = "Looking for unsaved work…".to_string();
+        self.tasks.spawn(&self.ctx, TaskKind::Recover, name, false, move |_| {
+            let _ = recovery::prune(&root, recovery::MAX_AGE);
+            Done::FoundAtStart(recovery::list(&root).map(|(l, _)| l))
+        });
     }
 
     /// Show the recovery prompt for the newest of `found` (looked up on the open task).
@@ -111,26 +117,32 @@ impl App {
     }
 
     /// Bring the session's edits back as the document's history, and keep autosaving into it.
+    /// Reading the transcript, replaying the journal and reopening it run on a task.
     fn recover(&mut self, r: &Recoverable) {
         let path = Path::new(&r.transcript).to_path_buf();
         let open = self.file.as_ref().is_some_and(|f| std::path::absolute(&f.path).ok().as_ref() == Some(&path));
-        if !open {
-            match crate::session::open(&path) {
-                Ok(import) => self.install(path.clone(), import, None),
-                Err(e) => {
-                    self.notify(Level::Error, format!("Cannot recover: {e}"));
-                    return;
-                }
-            }
-        }
-        let rec = match recovery::recover(r) {
-            Ok(rec) => rec,
-            Err(e) => {
+        let r = r.clone();
+        let name = format!("Recovering the edits of {}…", path.file_name().unwrap_or_default().to_string_lossy());
+        self.tasks.spawn(&self.ctx, TaskKind::Recover, name, false, move |_| {
+            Done::Recovered(Box::new(replay(r, (!open).then_some(path))))
+        });
+    }
+
+    /// A session's edits, replayed on the task: use them.
+    pub(crate) fn finish_recovery(&mut self, done: Replayed) {
+        let Replayed { session: r, opened, result } = done;
+        let (rec, resumed) = match (opened, result) {
+            (Some(Err(e)), _) | (_, Err(e)) => {
                 self.notify(Level::Error, format!("Cannot recover: {e}"));
                 return;
             }
+            (Some(Ok((path, import))), Ok(done)) => {
+                self.install(path, *import, None);
+                done
+            }
+            (None, Ok(done)) => done,
         };
-        let resumed = match Autosaver::resume(r) {
+        let resumed = match resumed {
             Ok(a) => Some(a),
             Err(e) => {
                 self.notify(Level::Warning, format!("Recovered, but autosave cannot go on: {e}"));
@@ -144,6 +156,24 @@ impl App {
         self.view.new_document();
         self.notify(Level::Info, format!("Recovered {} edit(s) of {} (Undo takes them back).", r.edits, r.transcript));
     }
+}
+
+/// What a recovery task brings back: the transcript read again (when it was not open), the
+/// replayed document and history, and the session reopened to go on autosaving into.
+pub(crate) struct Replayed {
+    session: Recoverable,
+    opened: Option<Result<(std::path::PathBuf, Box<crate::formats::Import>), String>>,
+    result: Result<(recovery::Recovered, Result<Autosaver, recovery::RecoveryError>), String>,
+}
+
+/// The work of a recovery task (`open`: the transcript to read first).
+fn replay(session: Recoverable, open: Option<std::path::PathBuf>) -> Replayed {
+    let opened = open.map(|p| crate::session::open(&p).map(|i| (p, Box::new(i))).map_err(|e| e.to_string()));
+    let result = match &opened {
+        Some(Err(_)) => Err(String::new()),
+        _ => recovery::recover(&session).map(|rec| (rec, Autosaver::resume(&session))).map_err(|e| e.to_string()),
+    };
+    Replayed { session, opened, result }
 }
 
 /// What the prompt says about a session.

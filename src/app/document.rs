@@ -66,7 +66,10 @@ impl App {
         let name = format!("Opening {}…", file_name(&path));
         let data = self.options.data_dir.clone();
         self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
-            let result = session::open_stamped(&path).map(Box::new);
+            let result = session::open_stamped(&path).map(|(import, stamp)| {
+                let base = import.doc.clone();
+                Box::new((import, stamp, base))
+            });
             let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
             Done::Opened { path, audio, result, recoverable }
         });
@@ -85,6 +88,11 @@ impl App {
 
     /// Show an already-read document (as if opened from `path`).
     pub fn install(&mut self, path: PathBuf, import: Import, audio: Option<PathBuf>) {
+        self.install_with_base(path, import, audio, None);
+    }
+
+    /// [`App::install`], with the autosave's copy of the document when one was made on a task.
+    fn install_with_base(&mut self, path: PathBuf, import: Import, audio: Option<PathBuf>, base: Option<Transcript>) {
         let Import { doc, warnings, format } = import;
         let save_path = (format == Format::Json).then(|| path.clone());
         // Where the recording should be: the command line, the JSON's link, or beside the file.
@@ -120,7 +128,7 @@ impl App {
             }
         }
         if let Some(f) = self.file.as_ref().map(|f| f.path.clone()) {
-            self.autosave_start(&f);
+            self.autosave_start(&f, base);
         }
         self.ctx.request_repaint();
     }
@@ -292,8 +300,8 @@ impl App {
         match done {
             Done::Opened { path, audio, result, recoverable } => match result {
                 Ok(opened) => {
-                    let (import, stamp) = *opened;
-                    self.install(path, import, audio);
+                    let (import, stamp, base) = *opened;
+                    self.install_with_base(path, import, audio, Some(base));
                     self.keep_stamp(stamp);
                     self.show_recovery(recoverable);
                 }
@@ -347,6 +355,8 @@ impl App {
                 self.ask_path(pick, default, why);
             }
             Done::Exported { path, result } => self.finish_export(path, result),
+            Done::FoundAtStart(found) => self.show_recovery(Some(found)),
+            Done::Recovered(done) => self.finish_recovery(*done),
         }
     }
 

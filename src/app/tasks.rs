@@ -21,6 +21,8 @@ pub(crate) enum TaskKind {
     Save,
     Dialog,
     Export,
+    /// Looking for autosaved work, or replaying it.
+    Recover,
 }
 
 /// What a file dialog was opened for (the in-window path field asks for the same things).
@@ -31,7 +33,9 @@ pub(crate) enum Done {
     Opened {
         path: PathBuf,
         audio: Option<PathBuf>,
-        result: Result<Box<(Import, DiskStamp)>, ReadError>,
+        /// The import, what the file was, and the autosave's copy of the document (made on the
+        /// task, not the UI thread).
+        result: Result<Box<(Import, DiskStamp, crate::model::Transcript)>, ReadError>,
         /// The autosaved sessions of this transcript, looked up on the task (None: no autosave).
         recoverable: Option<super::autosave::Found>,
     },
@@ -54,6 +58,10 @@ pub(crate) enum Done {
         path: PathBuf,
         result: Result<(), ExportFailed>,
     },
+    /// The autosaved sessions found at start (after pruning old ones).
+    FoundAtStart(super::autosave::Found),
+    /// A session's edits replayed off the UI thread.
+    Recovered(Box<super::autosave::Replayed>),
 }
 
 /// Set when the user cancelled the task.

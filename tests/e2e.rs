@@ -199,3 +199,100 @@ fn alt_digit_changes_speaker_not_text() {
     assert_eq!(after.turns[0].speaker, before.speakers[1].id, "Alt+2 gave turn 1 the second speaker");
     assert_eq!(after.turns[0].text, before.turns[0].text, "Alt+2, Alt+= and Alt+- typed nothing");
 }
+
+/// The seed panel's transcript, copied into the session's folder (the recording beside it is a
+/// link to the shared one). None, with a message, when ../shared is absent.
+fn seed_panel(s: &Session) -> Option<PathBuf> {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/seed-panel");
+    let txt = seed.join("transcript.txt");
+    if !txt.is_file() {
+        eprintln!("skipped: {} is absent", txt.display());
+        return None;
+    }
+    let dir = s.dir.path().join("panel");
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("transcript.txt");
+    std::fs::copy(&txt, &copy).unwrap();
+    #[cfg(unix)]
+    if let Ok(rec) = seed.join("recording.m4a").canonicalize() {
+        let _ = std::os::unix::fs::symlink(rec, dir.join("recording.m4a"));
+    }
+    Some(copy)
+}
+
+/// The real window killed with SIGKILL 2 s after typing: `turnfix recover` lists the session and
+/// writes a JSON with the typed text.
+#[test]
+fn typed_text_survives_a_kill_and_turnfix_recover_brings_it_back() {
+    require_x!();
+    let mut s = Session::start("kill-recover").unwrap_or_else(|e| panic!("{e}"));
+    let Some(txt) = seed_panel(&s) else { return };
+    s.launch(&txt, "transcript.txt").unwrap_or_else(|e| panic!("{e}"));
+    s.key("alt+Down").unwrap();
+    s.key("ctrl+End").unwrap();
+    s.type_text(" Words typed before the kill.").unwrap();
+    s.wait_title("the unsaved mark after typing", |t| t.starts_with('●')).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    s.kill();
+
+    let out = s.command_like_the_app().args(["recover", "--list", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sessions = list.as_array().expect("a JSON array");
+    let txt_abs = std::path::absolute(&txt).unwrap().display().to_string();
+    let found = sessions
+        .iter()
+        .find(|v| v["transcript"].as_str() == Some(txt_abs.as_str()))
+        .unwrap_or_else(|| panic!("the session of {txt_abs} is listed: {list:#}"));
+    assert!(found["unsaved_edits"].as_u64().unwrap() >= 1, "{found:#}");
+
+    let id = found["id"].as_str().unwrap();
+    let json = s.dir.path().join("out.json");
+    let out = s.command_like_the_app().args(["recover", id]).arg(&json).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = read(&json);
+    assert!(doc.turns[0].text.ends_with(" Words typed before the kill."), "{:?}", doc.turns[0].text);
+}
+
+/// No file-dialog service (no session bus, no zenity on PATH): Ctrl+S on an import writes
+/// `<stem>.turnfix.json` beside it; Save As shows the in-window path field, and a typed path
+/// is written.
+#[test]
+fn with_no_dialog_service_save_writes_beside_and_save_as_takes_a_typed_path() {
+    require_x!();
+    let mut s = Session::start("no-portal").unwrap_or_else(|e| panic!("{e}"));
+    let txt = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/sample_otter_ai.txt");
+    let import = s.dir.path().join("Interview_otter_ai.txt");
+    std::fs::copy(&txt, &import).unwrap();
+    // PATH holds only a folder without zenity or kdialog; the binary is started by its path.
+    let bin = s.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    s.launch_with(&import, "Interview_otter_ai.txt", |cmd| {
+        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS").env_remove("XDG_RUNTIME_DIR").env("PATH", &bin);
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    s.key("alt+Down").unwrap();
+    s.key("ctrl+End").unwrap();
+    s.type_text(" Saved without a dialog.").unwrap();
+    s.key("ctrl+s").unwrap();
+    let beside = s.dir.path().join("Interview.turnfix.json");
+    let text = harness::wait_for("Interview.turnfix.json to be written", harness::WAIT, || {
+        std::fs::read_to_string(&beside).ok()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("Saved without a dialog."));
+    s.wait_title("the title to lose its unsaved mark", |t| !t.contains('●')).unwrap();
+
+    // Save As: the detection runs on a task, then the path field has the focus.
+    s.key("ctrl+shift+s").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let chosen = s.dir.path().join("chosen.json");
+    s.key("ctrl+a").unwrap();
+    s.type_text(&chosen.display().to_string()).unwrap();
+    s.key("Return").unwrap();
+    let text = harness::wait_for("chosen.json to be written", harness::WAIT, || std::fs::read_to_string(&chosen).ok())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("Saved without a dialog."));
+    s.wait_title("the title to name the new file", |t| t.contains("chosen.json")).unwrap();
+    s.quit().unwrap();
+}

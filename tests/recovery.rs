@@ -434,3 +434,46 @@ fn steady_typing_in_10k_turns_writes_little() {
     assert!(journal * 100 < base);
     e.take_autosaver().unwrap().close_and_wait();
 }
+
+/// `turnfix recover` from the command line (the binary), for when the window won't open:
+/// `--list --json` shows the dropped session, `recover ID OUT` and `recover TRANSCRIPT OUT`
+/// write its document.
+#[test]
+fn the_recover_command_lists_and_writes_a_dropped_session() {
+    let root = tempfile::tempdir().unwrap();
+    let t = root.path().join("talk.txt");
+    let mut e = edited_session(root.path(), &t, 10);
+    let want = json::to_string(&e.doc);
+    let dir = e.autosaver().unwrap().dir().to_path_buf();
+    drop(e.take_autosaver());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while recovery::is_live(&dir) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let turnfix = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_turnfix"))
+            .args(args)
+            .env("TURNFIX_DATA_DIR", root.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "turnfix {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let out = turnfix(&["recover".as_ref(), "--list".as_ref(), "--json".as_ref()]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let [s] = list.as_array().expect("a JSON array").as_slice() else { panic!("one session: {list:#}") };
+    assert_eq!(s["transcript"].as_str(), Some(std::path::absolute(&t).unwrap().to_str().unwrap()));
+    assert!(s["unsaved_edits"].as_u64().unwrap() >= 1, "{s:#}");
+    assert!(s["last_edit_ms"].as_u64().is_some());
+
+    let by_id = root.path().join("by-id.json");
+    turnfix(&["recover".as_ref(), s["id"].as_str().unwrap().as_ref(), by_id.as_os_str()]);
+    assert_eq!(std::fs::read_to_string(&by_id).unwrap(), want, "the document as it was before the drop");
+    let by_path = root.path().join("by-path.json");
+    turnfix(&["recover".as_ref(), t.as_os_str(), by_path.as_os_str()]);
+    assert_eq!(std::fs::read_to_string(&by_path).unwrap(), want);
+    // The text listing says the same.
+    let out = turnfix(&["recover".as_ref(), "--list".as_ref()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(s["id"].as_str().unwrap()) && text.contains("talk.txt"), "{text}");
+}

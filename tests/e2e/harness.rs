@@ -135,17 +135,40 @@ impl Session {
 
     /// Launch `turnfix FILE` and wait until its window shows `title_part` and has the focus.
     pub fn launch(&mut self, file: &Path, title_part: &str) -> Result<(), String> {
-        let home = self.dir.path().join("home");
-        std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
-        let log = std::fs::File::create(self.dir.path().join("app.log")).map_err(|e| e.to_string())?;
-        let app = Command::new(env!("CARGO_BIN_EXE_turnfix"))
-            .arg(file)
-            .env("DISPLAY", &self.display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("HOME", &home)
+        self.launch_with(file, title_part, |_| {})
+    }
+
+    /// The app's HOME (its XDG folders are under it).
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A command run with the app's HOME and XDG folders (e.g. `turnfix recover`).
+    pub fn command_like_the_app(&self) -> Command {
+        let home = self.home();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_turnfix"));
+        cmd.env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env_remove("TURNFIX_DATA_DIR");
+        cmd
+    }
+
+    /// [`Session::launch`], with `adjust` changing the app's environment first.
+    pub fn launch_with(
+        &mut self,
+        file: &Path,
+        title_part: &str,
+        adjust: impl FnOnce(&mut Command),
+    ) -> Result<(), String> {
+        let home = self.home();
+        std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+        let log = std::fs::File::create(self.dir.path().join("app.log")).map_err(|e| e.to_string())?;
+        let mut cmd = self.command_like_the_app();
+        cmd.arg(file).env("DISPLAY", &self.display).env_remove("WAYLAND_DISPLAY");
+        adjust(&mut cmd);
+        let app = cmd
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
@@ -229,6 +252,15 @@ impl Session {
         )
         .ok()?;
         out.status.success().then_some(path)
+    }
+
+    /// End the app as a crash would: SIGKILL, no chance to clean up.
+    pub fn kill(&mut self) {
+        if let Some(mut app) = self.app.take() {
+            let _ = app.kill();
+            let _ = app.wait();
+        }
+        self.window = None;
     }
 
     /// Close the app: Ctrl+Q, then a kill if it is still running after a while.

@@ -5,8 +5,12 @@
 //! The full-disk and (as root) read-only cases mount a small tmpfs; where mounting is not
 //! permitted they are skipped with a message.
 
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use tmpfs::Tmpfs;
 use turnfix::model::TranscriptBuilder;
 use turnfix::session::{self, DiskStamp, SaveError, default_save_path, save_checked, unused_save_path};
 
@@ -14,42 +18,6 @@ fn doc_bytes(text: &str) -> Vec<u8> {
     let mut b = TranscriptBuilder::new();
     b.push(Some("Ann"), Some(0), None, text);
     turnfix::formats::json::to_string(&b.finish()).into_bytes()
-}
-
-/// A tmpfs mounted on a temporary folder, unmounted on drop.
-struct Tmpfs {
-    dir: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    fn mount(options: &str) -> Option<Tmpfs> {
-        let dir = tempfile::tempdir().ok()?;
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("skipping: cannot mount a tmpfs here (needs root)");
-            return None;
-        }
-        Some(Tmpfs { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn remount(&self, options: &str) -> bool {
-        Command::new("mount").args(["-o", options]).arg(self.path()).status().is_ok_and(|s| s.success())
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
-    }
 }
 
 fn is_root() -> bool {

@@ -14,6 +14,8 @@ use turnfix::ui::Level;
 
 #[path = "common/editor.rs"]
 mod editor;
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
 use editor::harness_for;
 
 const OTTER: &str = "Ann  0:00\nHello and welcome to the show.\n\nBob  0:05\nThanks for having me.\n";
@@ -55,11 +57,12 @@ fn notes(h: &Harness<'static, App>, level: Level) -> Vec<String> {
     h.state().notifications().iter().filter(|n| n.level == level).map(|n| n.text.clone()).collect()
 }
 
-/// Let the task a frame started finish, and draw its result.
+/// Let the task a frame started finish, and draw its result (a few frames: a recording being
+/// loaded shows a spinner, so run() would not settle).
 fn settle(h: &mut Harness<'static, App>) {
     h.step();
     h.state_mut().wait_for_jobs();
-    h.run();
+    h.run_steps(3);
 }
 
 /// Replace the path field's text with `text` and press Enter.
@@ -166,6 +169,41 @@ fn the_export_path_is_typed_and_the_export_dialog_comes_back() {
     h.key_press(Key::Escape);
     h.run();
     assert_eq!(h.state().modal(), Some(&Modal::Export));
+}
+
+/// Ctrl+S fails: the error names the file and `reason`, the document stays dirty, the file on
+/// disk is what it was.
+fn save_fails_with(h: &mut Harness<'static, App>, json: &Path, reason: &str) {
+    let before = std::fs::read(json).unwrap();
+    type_into_turn_1(h, " Not lost.");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    settle(h);
+    let errors = notes(h, Level::Error);
+    let e = errors.last().expect("an error is shown");
+    assert!(e.contains(&json.display().to_string()) && e.contains(reason), "{e}");
+    assert!(h.state().history().is_dirty(), "still unsaved");
+    assert!(h.state().title().starts_with('●'));
+    assert_eq!(std::fs::read(json).unwrap(), before, "the file is as it was");
+}
+
+#[test]
+fn a_read_only_folder_is_named_and_the_document_stays_dirty() {
+    // Root ignores permissions: a read-only file system is the folder nobody can write.
+    let Some(fs) = tmpfs::Tmpfs::mount("size=1m") else { return };
+    let (json, mut h) = json_in(fs.path());
+    assert!(fs.remount("remount,ro"), "remount read-only");
+    save_fails_with(&mut h, &json, "read-only");
+}
+
+#[test]
+fn a_full_disk_is_named_and_the_document_stays_dirty() {
+    let Some(fs) = tmpfs::Tmpfs::mount("size=64k") else { return };
+    let (json, mut h) = json_in(fs.path());
+    // Fill what is left of the disk.
+    let mut filler = std::fs::File::create(fs.path().join("filler")).unwrap();
+    while std::io::Write::write_all(&mut filler, &[0u8; 4096]).is_ok() {}
+    drop(filler);
+    save_fails_with(&mut h, &json, "the disk is full");
 }
 
 /// A Turnfix JSON of the sample, opened in a headless editor.

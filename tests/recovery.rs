@@ -477,3 +477,24 @@ fn the_recover_command_lists_and_writes_a_dropped_session() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(s["id"].as_str().unwrap()) && text.contains("talk.txt"), "{text}");
 }
+
+#[test]
+fn an_oversized_session_meta_is_counted_damaged_not_read_whole() {
+    let root = tempfile::tempdir().unwrap();
+    let mut e = edited_session(root.path(), &root.path().join("a.txt"), 3);
+    let dir = e.autosaver().unwrap().dir().to_path_buf();
+    drop(e.take_autosaver());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while recovery::is_live(&dir) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(recovery::list(root.path()).unwrap().0.len(), 1, "a good session is listed");
+    // The same meta, valid JSON still, padded past the bound with trailing spaces.
+    let meta = dir.join("meta.json");
+    let mut bytes = std::fs::read(&meta).unwrap();
+    bytes.extend(std::iter::repeat_n(b' ', 1 << 20));
+    std::fs::write(&meta, bytes).unwrap();
+    let (list, damaged) = recovery::list(root.path()).unwrap();
+    assert!(list.is_empty());
+    assert_eq!(damaged, 1);
+}

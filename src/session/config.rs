@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 const MAX: usize = 10;
 
+/// A config file larger than this is not read (the defaults are used): the real one is a few
+/// hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Playback settings the user can change (Settings window).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -73,11 +77,19 @@ pub fn default_file() -> Option<PathBuf> {
     Some(base.join("turnfix").join("recent.json"))
 }
 
+/// The file's text, unless it is over [`MAX_CONFIG_BYTES`] or unreadable.
+fn read_bounded(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path).ok()?.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text).ok()?;
+    (text.len() as u64 <= MAX_CONFIG_BYTES).then_some(text)
+}
+
 impl Config {
     /// Load the config from `file` (None: keep it in memory only). A missing or unreadable file
     /// gives the defaults.
     pub fn load(file: Option<PathBuf>) -> Config {
-        let text = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
+        let text = file.as_deref().and_then(read_bounded).unwrap_or_default();
         let stored = serde_json::from_str::<Stored>(&text)
             .ok()
             .or_else(|| {
@@ -173,5 +185,16 @@ mod tests {
         assert_eq!(back.recent, vec![dir.path().join("old.txt")]);
         assert_eq!(back.settings, s);
         assert_eq!(back.export, e);
+    }
+
+    #[test]
+    fn an_oversized_config_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("recent.json");
+        let padding = " ".repeat(MAX_CONFIG_BYTES as usize);
+        std::fs::write(&f, format!("[\"/a.txt\"]{padding}")).unwrap();
+        assert!(Config::load(Some(f.clone())).recent.is_empty(), "over the bound: defaults");
+        std::fs::write(&f, "[\"/a.txt\"]").unwrap();
+        assert_eq!(Config::load(Some(f)).recent, [PathBuf::from("/a.txt")]);
     }
 }

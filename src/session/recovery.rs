@@ -144,10 +144,24 @@ pub fn is_live(dir: &Path) -> bool {
     }
 }
 
+/// A session's meta.json is a few hundred bytes; a larger one is damaged, and is not read whole.
+const MAX_META_BYTES: u64 = 64 << 10;
+
+fn read_meta(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut b = Vec::new();
+    File::open(path)?.take(MAX_META_BYTES + 1).read_to_end(&mut b)?;
+    Ok(b)
+}
+
 /// Summarise the session in `dir` (None when it has nothing to recover: no base yet, no edits).
 fn inspect(dir: &Path) -> Result<Option<Recoverable>, RecoveryError> {
     let meta_path = dir.join(META);
-    let meta: SessionMeta = match std::fs::read(&meta_path) {
+    let meta: SessionMeta = match read_meta(&meta_path) {
+        Ok(b) if b.len() as u64 > MAX_META_BYTES => {
+            let reason = format!("over {} KB", MAX_META_BYTES >> 10);
+            return Err(RecoveryError::Damaged { path: meta_path.display().to_string(), reason });
+        }
         Ok(b) => serde_json::from_slice(&b)
             .map_err(|e| RecoveryError::Damaged { path: meta_path.display().to_string(), reason: e.to_string() })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -55,6 +55,7 @@ impl App {
             tasks: self.tasks.infos(),
             notifications: &self.notifications,
             native_dialogs: self.options.native_dialogs,
+            spoken: self.spoken(),
         }
     }
 

@@ -5,7 +5,7 @@
 //! - [`document`]: open, close, save, the unsaved-changes prompt, dropped files.
 //! - [`tasks`]: the background task runner.
 //! - [`editing`]: every change to the document, through [`History`].
-//! - [`playback`]: the player.
+//! - [`playback`]: the player. [`speech`]: where each turn's speech is, from the analysis.
 //! - [`dispatch`]: shortcuts to actions, actions to commands, commands to the parts above.
 //! - [`exporting`]: the export dialog's work. [`replace`]: find and replace edits.
 //! - [`window`]: the native window.
@@ -18,6 +18,7 @@ pub mod exporting;
 pub mod icon;
 mod playback;
 pub mod replace;
+pub mod speech;
 mod tasks;
 mod window;
 
@@ -94,6 +95,8 @@ pub struct App {
     save_seq: u64,
     /// The autosave write error last told (told once until it changes).
     autosave_error: Option<String>,
+    /// The speech segments of the recording's analysis (see [`speech`]).
+    pub(crate) speech: speech::SpeechCache,
 }
 
 impl App {
@@ -134,6 +137,7 @@ impl App {
             recovery: None,
             save_seq: 0,
             autosave_error: None,
+            speech: speech::SpeechCache::default(),
         }
     }
 
@@ -291,6 +295,7 @@ impl App {
             self.notify(Level::Warning, format!("Sound: {note}"));
         }
         self.player_state = st;
+        self.refresh_speech();
     }
 
     /// Closing the window with unsaved changes asks first; dropped files are opened.

@@ -104,7 +104,7 @@ fn expected_line_y(h: &Harness<'static, App>, ms: u64) -> f32 {
 fn follow_keeps_the_spoken_line_of_a_long_turn_in_view_and_a_wheel_pauses_it() {
     let mut h = long_turn_with_sample();
     h.state_mut().execute(Command::Seek(150_000));
-    h.run();
+    wait(&mut h, 10, "the seek lands", |a| a.player_state().position_ms >= 150_000);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Space);
     wait(&mut h, 10, "playing", |a| a.player_state().playing && a.player_state().position_ms >= 150_300);
     h.run_steps(5);
@@ -139,7 +139,7 @@ fn follow_keeps_the_spoken_line_of_a_long_turn_in_view_and_a_wheel_pauses_it() {
 fn page_down_scrolls_the_list_and_pauses_follow() {
     let mut h = long_turn_with_sample();
     h.state_mut().execute(Command::Seek(60_000));
-    h.run();
+    wait(&mut h, 10, "the seek lands", |a| a.player_state().position_ms >= 60_000);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Space);
     wait(&mut h, 10, "playing", |a| a.player_state().playing);
     h.run_steps(5);
@@ -149,4 +149,82 @@ fn page_down_scrolls_the_list_and_pauses_follow() {
     let after = h.get_by_label("Turn 2 text").rect();
     assert!(after.min.y < before.min.y - 300.0, "a page down: {before:?} -> {after:?}");
     assert!(h.query_by_label("Resume follow").is_some(), "follow waits");
+}
+
+#[test]
+fn snap_times_to_speech_previews_then_applies_one_undoable_edit() {
+    let mut h = sample();
+    // otter's rounding, a second early, on turns 3 and 7 (spoken from 0:23 and 0:51).
+    let d = h.state().document().clone();
+    for (i, ms) in [(2, 22_000), (6, 50_000)] {
+        let edit = turnfix::edit::Edit::SetTiming { turn: d.turns[i].id, start_ms: ms, end_ms: None };
+        h.state_mut().execute(Command::Apply(edit));
+    }
+    h.run();
+    let before = h.state().document().clone();
+    let undos = h.state().history().undo_len();
+    h.state_mut().run(turnfix::ui::Action::SnapToSpeech);
+    h.run();
+    let Some(turnfix::app::Modal::Snap(offer)) = h.state().modal().cloned() else { panic!("the preview is shown") };
+    assert!(h.query_by_label(&offer.summary).is_some(), "the summary is shown: {}", offer.summary);
+    for (n, from, truth) in [(3, 22_000, 23_000), (7, 50_000, 51_000)] {
+        let m = offer.moves.iter().find(|m| m.0 == n).unwrap_or_else(|| panic!("turn {n} moves: {:?}", offer.moves));
+        assert!(m.1 == from && m.2.abs_diff(truth) <= 150, "turn {n}: {m:?}");
+    }
+    assert_eq!(h.state().document(), &before, "nothing moves before Apply");
+    h.get_by_label("Apply").click();
+    h.run();
+    assert!(h.state().modal().is_none());
+    let after = h.state().document();
+    assert!(after.turns[2].start_ms.abs_diff(23_000) <= 150 && after.turns[6].start_ms.abs_diff(51_000) <= 150);
+    assert_eq!(h.state().history().undo_len(), undos + 1, "one undo step");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let starts = |d: &Transcript| d.turns.iter().map(|t| t.start_ms).collect::<Vec<_>>();
+    assert_eq!(starts(h.state().document()), starts(&before), "undo restores every time");
+}
+
+#[test]
+fn exported_captions_sit_on_the_speech_unless_turned_off() {
+    let mut h = sample();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("captions.srt");
+    let export = |h: &mut Harness<'static, App>, on_speech: Option<bool>| {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+        h.run();
+        h.get_by_label("SubRip captions (SRT)").click();
+        h.run();
+        assert!(h.state().export_dialog().unwrap().options.captions_on_speech, "on by default");
+        if let Some(false) = on_speech {
+            h.get_by_label("Captions on the speech in the recording").click();
+            h.run();
+        }
+        h.state_mut().export_dialog_mut().unwrap().path = out.display().to_string();
+        h.get_by_label("Export").click();
+        h.step();
+        h.state_mut().wait_for_jobs();
+        h.run();
+        if h.state().export_dialog().is_some() {
+            // Replace the file written before.
+            h.get_by_label("Replace").click();
+            h.step();
+            h.state_mut().wait_for_jobs();
+            h.run();
+        }
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let doc = h.state().document().clone();
+    let opts = turnfix::export::ExportOptions::default();
+    let segments = h.state().speech_map().unwrap().segments().to_vec();
+    let on_speech = turnfix::export::captions::write_srt_on_speech(&doc, &opts, Some(&segments));
+    let plain = turnfix::export::captions::write_srt_on_speech(&doc, &opts, None);
+    assert_ne!(on_speech, plain);
+    assert_eq!(export(&mut h, None), on_speech, "cues on the speech");
+    let mut off = opts.clone();
+    off.captions_on_speech = false;
+    assert_eq!(
+        export(&mut h, Some(false)),
+        turnfix::export::captions::write_srt_on_speech(&doc, &off, None),
+        "turned off"
+    );
 }

@@ -8,8 +8,12 @@
 
 use super::App;
 use crate::audio::{SpeechActivity, SpeechMap};
+use crate::edit::Edit;
+use crate::edit::snap::{SnapOptions, snap_to_speech};
 use crate::model::{Ms, Transcript, TurnId};
+use crate::ui::Modal;
 use crate::ui::input::Spoken;
+use crate::ui::snap::SnapOffer;
 use std::sync::Arc;
 
 /// The speech map of the player's current analysis.
@@ -124,6 +128,26 @@ impl App {
         let fraction = spoken_fraction(&segments, super::playback::play_span(&self.doc, index, dur), pos);
         let chars = self.doc.turns[index].text.chars().count();
         Some(Spoken { index, char: ((fraction * chars as f32) as usize).min(chars), fraction })
+    }
+}
+
+impl App {
+    /// Snap times to speech: show what would move (the window's Apply asks for the edit).
+    pub(crate) fn offer_snap(&mut self) {
+        let Some(map) = self.speech_map() else { return };
+        let onsets = onsets(map, &self.doc, self.player_state.duration_ms);
+        let (edit, preview) = snap_to_speech(&self.doc, &onsets, &SnapOptions::default());
+        let mut moves = Vec::new();
+        if let Some(Edit::Batch { edits, .. }) = &edit {
+            for e in edits {
+                if let Edit::SetTiming { turn, start_ms, .. } = e
+                    && let Some(i) = self.doc.turn_index(*turn)
+                {
+                    moves.push((i + 1, self.doc.turns[i].start_ms, *start_ms));
+                }
+            }
+        }
+        self.view.modal = Some(Modal::Snap(SnapOffer { summary: preview.summary(), moves, edit }));
     }
 }
 

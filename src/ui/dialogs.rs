@@ -127,6 +127,8 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         }
         Some(Modal::Export) => super::export::dialog(&ctx, view, input, out),
         Some(Modal::Recover(offer)) => super::recovery::prompt(&ctx, offer, out),
+        Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
+        Some(Modal::Snap(_)) => {}
     }
 }
 

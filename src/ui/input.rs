@@ -60,6 +60,8 @@ pub struct Inputs<'a> {
     pub native_dialogs: bool,
     /// What is being heard, for Follow (when the recording is ready).
     pub spoken: Option<Spoken>,
+    /// The recording's speech analysis is done (Snap times to speech, captions on the speech).
+    pub speech_ready: bool,
 }
 
 /// The part of the document being heard: turn `index`, at its character `char` (a `fraction`
@@ -102,6 +104,7 @@ impl Inputs<'_> {
             | Action::MergeWithPrevious
             | Action::DeleteTurn
             | Action::EditStartTime => has_turn,
+            Action::SnapToSpeech => has_doc && self.speech_ready,
             Action::SetSpeaker(n) => has_turn && (n as usize) <= self.doc.speakers.len(),
             Action::PlayPause
             | Action::SkipBack

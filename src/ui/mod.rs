@@ -14,6 +14,7 @@ pub mod list;
 mod menu;
 mod notes;
 pub mod recovery;
+pub mod snap;
 mod speakers;
 mod status;
 mod transport;

@@ -39,6 +39,8 @@ pub enum Modal {
     Export,
     /// Autosaved edits to recover, keep for later or discard.
     Recover(super::RecoveryOffer),
+    /// Snap times to speech: what moves, and Apply.
+    Snap(super::snap::SnapOffer),
 }
 
 /// The open export dialog.

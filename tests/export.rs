@@ -1017,6 +1017,7 @@ fn convert_writes_every_format_and_infers_it_from_the_extension() {
         csv_times: CsvTimes::Ms,
         metadata: export::MetadataRules { summary: true, outline: true, ..Default::default() },
         empty_turns: true,
+        captions_on_speech: true,
     };
     let flags = [
         "--no-names",

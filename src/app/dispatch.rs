@@ -55,6 +55,8 @@ impl App {
             tasks: self.tasks.infos(),
             notifications: &self.notifications,
             native_dialogs: self.options.native_dialogs,
+            spoken: self.spoken(),
+            speech_ready: self.speech_map().is_some(),
         }
     }
 
@@ -137,6 +139,7 @@ impl App {
             Action::NextTurn => self.step_turn(1),
             Action::PreviousTurn => self.step_turn(-1),
             Action::InsertTurn => self.insert_after(current),
+            Action::SnapToSpeech => self.offer_snap(),
             Action::WaveZoomIn => self.view.wave_zoom = (self.view.wave_zoom * 2.0).min(256.0),
             Action::WaveZoomOut => self.view.wave_zoom = (self.view.wave_zoom / 2.0).max(1.0),
             Action::ToggleSpeakers => self.view.show_speakers = !self.view.show_speakers,

@@ -92,9 +92,23 @@ impl App {
             let duration = self.player_state.duration_ms.or(doc.audio.as_ref().and_then(|l| l.duration_ms));
             doc.audio = Some(crate::session::audio_link(&path, a, duration));
         }
+        // Captions sit on the recording's speech, when it has been analysed and that is wanted.
+        let speech: Option<Vec<(crate::model::Ms, crate::model::Ms)>> = self
+            .speech_map()
+            .filter(|_| options.captions_on_speech && matches!(format, ExportFormat::Srt | ExportFormat::Vtt))
+            .map(|m| m.segments().to_vec());
         let name = format!("Exporting {}…", path.display());
         self.tasks.spawn(&self.ctx, TaskKind::Export, name, false, move |_| {
-            let result = export::export(&doc, format, &options)
+            let written = match (&speech, format) {
+                (Some(s), ExportFormat::Srt) => {
+                    Ok(export::captions::write_srt_on_speech(&doc, &options, Some(s)).into_bytes())
+                }
+                (Some(s), ExportFormat::Vtt) => {
+                    Ok(export::captions::write_vtt_on_speech(&doc, &options, Some(s)).into_bytes())
+                }
+                _ => export::export(&doc, format, &options),
+            };
+            let result = written
                 .map_err(ExportFailed::from)
                 .and_then(|bytes| crate::session::write_atomic(&path, &bytes).map_err(ExportFailed::from));
             Done::Exported { path, result }

@@ -5,7 +5,7 @@
 //! - [`document`]: open, close, save, the unsaved-changes prompt, dropped files.
 //! - [`tasks`]: the background task runner.
 //! - [`editing`]: every change to the document, through [`History`].
-//! - [`playback`]: the player.
+//! - [`playback`]: the player. [`speech`]: where each turn's speech is, from the analysis.
 //! - [`dispatch`]: shortcuts to actions, actions to commands, commands to the parts above.
 //! - [`exporting`]: the export dialog's work. [`replace`]: find and replace edits.
 //! - [`window`]: the native window.
@@ -20,6 +20,7 @@ pub mod exporting;
 pub mod icon;
 mod playback;
 pub mod replace;
+pub mod speech;
 mod tasks;
 mod window;
 
@@ -108,6 +109,8 @@ pub struct App {
     autosave_error: Option<String>,
     /// Questions asked before going on (no dialog service, save conflicts, outside recordings).
     asks: asks::Asks,
+    /// The speech segments of the recording's analysis (see [`speech`]).
+    pub(crate) speech: speech::SpeechCache,
 }
 
 impl App {
@@ -150,6 +153,7 @@ impl App {
             save_seq: 0,
             autosave_error: None,
             asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
+            speech: speech::SpeechCache::default(),
         }
     }
 
@@ -307,6 +311,7 @@ impl App {
             self.notify(Level::Warning, format!("Sound: {note}"));
         }
         self.player_state = st;
+        self.refresh_speech();
     }
 
     /// Closing the window with unsaved changes asks first; dropped files are opened.

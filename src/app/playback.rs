@@ -1,4 +1,5 @@
-//! The player: seeking, play and pause with the rewind on resume, playing and looping a turn,
+//! The player: seeking, play and pause with the rewind on resume, playing and looping a turn
+//! (on its speech when the recording has been analysed),
 //! skip, speed and volume. Everything is refused while no recording is ready.
 
 use super::App;
@@ -44,9 +45,13 @@ impl App {
         self.player.set_volume(volume.clamp(0.0, 1.0));
     }
 
-    /// Start and end of a turn for playing it (see [`play_span`]).
+    /// Start and end of a turn for playing it: its speech when the recording's analysis finds
+    /// some in the turn's window (see [`super::speech`]), else [`play_span`].
     fn turn_span(&self, turn: TurnId) -> Option<(Ms, Ms)> {
         let i = self.doc.turn_index(turn)?;
+        if let Some((a, b)) = self.turn_speech(turn) {
+            return Some((a, b.max(a + 1)));
+        }
         Some(play_span(&self.doc, i, self.player_state.duration_ms))
     }
 

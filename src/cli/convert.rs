@@ -87,6 +87,7 @@ impl WriterFlags {
             caption_lines: self.cue_lines as usize,
             caption_max_ms: (self.max_cue_secs * 1000.0).round() as u64,
             csv_times: CsvTimes::from_id(&self.csv_times).unwrap_or_default(),
+            captions_on_speech: true,
         })
     }
 }

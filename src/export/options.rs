@@ -140,6 +140,9 @@ pub struct ExportOptions {
     /// Captions: at most this long a cue, in ms.
     pub caption_max_ms: Ms,
     pub csv_times: CsvTimes,
+    /// Captions: place the cues on the recording's speech when its analysis is at hand (the
+    /// export dialog with a recording open, `convert --audio`); ignored without one.
+    pub captions_on_speech: bool,
 }
 
 impl Default for ExportOptions {
@@ -157,6 +160,7 @@ impl Default for ExportOptions {
             caption_lines: 2,
             caption_max_ms: 7_000,
             csv_times: CsvTimes::Clock,
+            captions_on_speech: true,
         }
     }
 }

@@ -130,6 +130,8 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         Some(Modal::PathField(_)) => super::path_field::show(&ctx, view, out),
         Some(Modal::SaveConflict(c)) => super::asks::save_conflict(&ctx, c, out),
         Some(Modal::OutsideAudio(p)) => super::asks::outside_audio(&ctx, p, out),
+        Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
+        Some(Modal::Snap(_)) => {}
     }
 }
 

@@ -130,6 +130,14 @@ pub fn dialog(ctx: &egui::Context, view: &mut ViewState, input: &Inputs, out: &m
                         }
                     }
                 }
+                if matches!(d.format, ExportFormat::Srt | ExportFormat::Vtt) {
+                    // Cues on the speech the recording's analysis found (on by default).
+                    ui.add_enabled_ui(input.speech_ready, |ui| {
+                        ui.checkbox(&mut o.captions_on_speech, "Captions on the speech in the recording")
+                    })
+                    .response
+                    .on_disabled_hover_text("Needs the recording, analysed (open one to use it)");
+                }
                 let used = ui.cursor().min.y - top;
                 ui.add_space((OPTIONS_HEIGHT - used).max(0.0) + 8.0);
                 ui.label(RichText::new("Preview").strong());

@@ -58,6 +58,19 @@ pub struct Inputs<'a> {
     pub notifications: &'a [Notification],
     /// Native file dialogs are available (the export dialog's Browse).
     pub native_dialogs: bool,
+    /// What is being heard, for Follow (when the recording is ready).
+    pub spoken: Option<Spoken>,
+    /// The recording's speech analysis is done (Snap times to speech, captions on the speech).
+    pub speech_ready: bool,
+}
+
+/// The part of the document being heard: turn `index`, at its character `char` (a `fraction`
+/// of its text), placed by the turn's speech segments or, without them, by the word estimate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spoken {
+    pub index: usize,
+    pub char: usize,
+    pub fraction: f32,
 }
 
 impl Inputs<'_> {
@@ -91,6 +104,7 @@ impl Inputs<'_> {
             | Action::MergeWithPrevious
             | Action::DeleteTurn
             | Action::EditStartTime => has_turn,
+            Action::SnapToSpeech => has_doc && self.speech_ready,
             Action::SetSpeaker(n) => has_turn && (n as usize) <= self.doc.speakers.len(),
             Action::PlayPause
             | Action::SkipBack

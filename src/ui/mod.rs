@@ -16,6 +16,7 @@ mod menu;
 mod notes;
 pub mod path_field;
 pub mod recovery;
+pub mod snap;
 mod speakers;
 mod status;
 mod transport;
@@ -32,18 +33,13 @@ pub use view::{ExportDialog, Modal, Pending, ViewState};
 
 /// Draw one frame of the whole window, pushing what the user asked for onto `out`.
 pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut Commands) {
-    let playing_index = input.playing_index();
-
-    // Follow mode: keep the turn being spoken in view.
-    if view.follow && !view.follow_paused && input.player.playing {
-        if let Some(pi) = playing_index
-            && (view.list.last_follow != Some(pi) || !view.list.is_visible(pi))
-        {
-            view.list.scroll_into_view(pi);
-            view.list.last_follow = Some(pi);
-        }
-    } else {
-        view.list.last_follow = None;
+    // Follow mode: keep the part being spoken in view; scrolling by hand pauses it.
+    if view.list.hand_scroll(ui.ctx()) && input.player.playing {
+        view.follow_paused = true;
+    }
+    match input.spoken {
+        Some(s) if view.follow && !view.follow_paused && input.player.playing => view.list.follow_spoken(s),
+        _ => view.list.stop_following(),
     }
 
     egui::Panel::top("menu").show(ui, |ui| menu::menu_bar(ui, view, input, out));

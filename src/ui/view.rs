@@ -45,6 +45,8 @@ pub enum Modal {
     SaveConflict(super::asks::SaveConflict),
     /// The transcript links to a recording outside its folder: Open / Don't open.
     OutsideAudio(PathBuf),
+    /// Snap times to speech: what moves, and Apply.
+    Snap(super::snap::SnapOffer),
 }
 
 /// The open export dialog.

@@ -1,6 +1,7 @@
 //! The virtualized turn list. Row heights are cached per (turn, text hash, width), with prefix
 //! sums for scrolling; only the rows in view (plus the focused one) are laid out each frame.
 
+mod follow;
 mod row;
 
 use super::{Commands, Inputs, ViewState};
@@ -29,6 +30,8 @@ enum ScrollReq {
     Top(usize),
     /// Make this row visible (a third from the top when it has to move).
     IntoView(usize),
+    /// Scroll to this offset (following the spoken line, PageUp/PageDown).
+    Offset(f32),
 }
 
 /// The list's state: height cache, focus, scrolling.
@@ -52,7 +55,11 @@ pub struct ListState {
     offset: f32,
     /// Rows laid out in the last frame (for the benchmark's claim).
     pub drawn_rows: usize,
-    pub(crate) last_follow: Option<usize>,
+    /// Following: the turn and character being spoken, and where the row found its line.
+    spoken: Option<crate::ui::input::Spoken>,
+    spoken_line: Option<(usize, f32)>,
+    /// The list's area on screen (last frame), for the wheel.
+    screen_rect: Option<Rect>,
 }
 
 fn text_hash(s: &str) -> u64 {
@@ -164,6 +171,7 @@ impl ListState {
                     self.prefix.get(i).map(|y| (y - vh / 3.0).max(0.0))
                 }
             }
+            ScrollReq::Offset(y) => Some(y),
         }
     }
 
@@ -262,9 +270,11 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
             ui.ctx().request_repaint();
         }
     });
+    list.screen_rect = Some(out_area.inner_rect);
     let off = out_area.state.clamped_offset().y;
-    if !scrolled_by_us && (off - list.offset).abs() > 1.0 && input.player.playing {
-        // The user scrolled: follow mode waits until resumed.
+    if !scrolled_by_us && (off - list.offset).abs() > 1.0 && input.player.playing && list.dragging_in(ui.ctx()) {
+        // The user dragged the scrollbar: follow mode waits until resumed (the offset also
+        // moves by itself when rows are measured and the content's height changes).
         view.follow_paused = true;
     }
     list.offset = off;

@@ -178,6 +178,11 @@ impl RowView<'_> {
                 vertical_arrows: true,
             })
             .show(ui);
+        if let Some(c) = list.spoken_char(self.index) {
+            // Following: where the spoken character's line is in this row.
+            let at = output.galley.pos_from_cursor(CCursor::new(c));
+            list.spoken_line = Some((self.index, output.galley_pos.y + at.center().y - self.rect.min.y));
+        }
         let resp = output.response.response.clone().accessible_name(format!("Turn {} text", self.n()));
         if select.is_some() {
             resp.request_focus();

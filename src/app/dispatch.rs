@@ -55,6 +55,7 @@ impl App {
             tasks: self.tasks.infos(),
             notifications: &self.notifications,
             native_dialogs: self.options.native_dialogs,
+            assist: self.assist_inputs(),
         }
     }
 
@@ -145,6 +146,13 @@ impl App {
                 }
                 v.follow_paused = false;
             }
+            Action::ToggleIssues
+            | Action::NextFinding
+            | Action::PreviousFinding
+            | Action::QuickFix
+            | Action::NotAProblem
+            | Action::ToggleReviewed
+            | Action::NextUnreviewed => self.run_assist(a),
             Action::PlayPause => self.play_pause(),
             Action::SkipBack => self.skip(false),
             Action::SkipForward => self.skip(true),
@@ -238,6 +246,7 @@ impl App {
             Command::BrowseExport => self.browse_export(),
             Command::Export { format, options, path, replace } => self.export_to(format, options, path, replace),
             Command::CancelTask(id) => self.tasks.cancel(id),
+            Command::Finding { turn, kind, act } => self.finding_command(turn, kind, act),
         }
     }
 }

@@ -121,6 +121,7 @@ impl App {
         self.doc = doc;
         self.history = History::new();
         self.view.new_document();
+        self.assist.reset();
         self.looping = None;
         self.audio_path = None;
         self.audio_missing = None;
@@ -297,6 +298,7 @@ impl App {
                 }
             }
             Done::Exported { path, result } => self.finish_export(path, result),
+            Done::Checked(c) => self.checked(c),
         }
     }
 

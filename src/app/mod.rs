@@ -10,6 +10,7 @@
 //! - [`exporting`]: the export dialog's work. [`replace`]: find and replace edits.
 //! - [`window`]: the native window.
 
+mod assist;
 mod autosave;
 mod dispatch;
 pub mod document;
@@ -94,6 +95,8 @@ pub struct App {
     save_seq: u64,
     /// The autosave write error last told (told once until it changes).
     autosave_error: Option<String>,
+    /// The correction assistant's findings and their re-checking.
+    pub(crate) assist: assist::Assist,
 }
 
 impl App {
@@ -134,6 +137,7 @@ impl App {
             recovery: None,
             save_seq: 0,
             autosave_error: None,
+            assist: assist::Assist::default(),
         }
     }
 
@@ -257,6 +261,7 @@ impl App {
         self.adopt_context(&ctx);
         self.finish_tasks();
         self.read_autosave_error();
+        self.recheck_when_due();
         self.read_player();
         self.window_events(&ctx);
         self.read_shortcuts(&ctx);

@@ -22,6 +22,8 @@ pub(crate) enum TaskKind {
     Save,
     Dialog,
     Export,
+    /// The correction assistant's re-check of the document.
+    Check,
 }
 
 /// What a file dialog was opened for.
@@ -57,6 +59,8 @@ pub(crate) enum Done {
         path: PathBuf,
         result: Result<(), ExportFailed>,
     },
+    /// The assistant's findings for the document as it was at `revision` (see `app/assist.rs`).
+    Checked(super::assist::Checked),
 }
 
 /// Set when the user cancelled the task.

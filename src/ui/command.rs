@@ -84,6 +84,12 @@ pub enum Command {
     },
     /// Stop a background task that can be stopped (by its id).
     CancelTask(u64),
+    /// Do something with one of the assistant's findings (the issues panel).
+    Finding {
+        turn: TurnId,
+        kind: crate::assist::Kind,
+        act: super::issues::FindingAct,
+    },
 }
 
 /// Answers to "Save changes?".

@@ -58,6 +58,8 @@ pub struct Inputs<'a> {
     pub notifications: &'a [Notification],
     /// Native file dialogs are available (the export dialog's Browse).
     pub native_dialogs: bool,
+    /// The correction assistant's findings, best first, and whether they lag the document.
+    pub assist: super::issues::AssistInputs<'a>,
 }
 
 impl Inputs<'_> {
@@ -101,6 +103,11 @@ impl Inputs<'_> {
             | Action::VolumeUp => audio,
             Action::PlayTurn | Action::LoopTurn | Action::SeekToTurn => audio && has_turn,
             Action::FollowPlayback | Action::WaveZoomIn | Action::WaveZoomOut => true,
+            Action::ToggleIssues => true,
+            Action::NextFinding | Action::PreviousFinding => has_doc,
+            Action::QuickFix | Action::NotAProblem => has_doc && !self.assist.findings.is_empty(),
+            Action::ToggleReviewed => has_turn,
+            Action::NextUnreviewed => has_doc && !self.doc.turns.is_empty(),
         }
     }
 }

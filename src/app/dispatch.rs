@@ -57,6 +57,7 @@ impl App {
             native_dialogs: self.options.native_dialogs,
             spoken: self.spoken(),
             speech_ready: self.speech_map().is_some(),
+            assist: self.assist_inputs(),
         }
     }
 
@@ -153,6 +154,13 @@ impl App {
                 }
                 v.follow_paused = false;
             }
+            Action::ToggleIssues
+            | Action::NextFinding
+            | Action::PreviousFinding
+            | Action::QuickFix
+            | Action::NotAProblem
+            | Action::ToggleReviewed
+            | Action::NextUnreviewed => self.run_assist(a),
             Action::PlayPause => self.play_pause(),
             Action::SkipBack => self.skip(false),
             Action::SkipForward => self.skip(true),
@@ -249,6 +257,7 @@ impl App {
             Command::PathTyped { what, text } => self.path_typed(what, text),
             Command::AnswerConflict(a) => self.answer_conflict(a),
             Command::AnswerOutsideAudio(open) => self.answer_outside_audio(open),
+            Command::Finding { turn, kind, act } => self.finding_command(turn, kind, act),
         }
     }
 }

@@ -149,6 +149,7 @@ impl App {
         self.doc = doc;
         self.history = History::new();
         self.view.new_document();
+        self.assist.reset();
         self.looping = None;
         self.audio_path = None;
         self.audio_missing = None;
@@ -373,6 +374,7 @@ impl App {
                     d.confirm_overwrite = false;
                 }
             }
+            Done::Checked(c) => self.checked(c),
         }
     }
 

@@ -11,6 +11,7 @@
 //! - [`window`]: the native window.
 
 mod asks;
+mod assist;
 mod autosave;
 pub mod dialog_service;
 mod dispatch;
@@ -111,6 +112,8 @@ pub struct App {
     asks: asks::Asks,
     /// The speech segments of the recording's analysis (see [`speech`]).
     pub(crate) speech: speech::SpeechCache,
+    /// The correction assistant's findings and their re-checking.
+    pub(crate) assist: assist::Assist,
 }
 
 impl App {
@@ -154,6 +157,7 @@ impl App {
             autosave_error: None,
             asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
             speech: speech::SpeechCache::default(),
+            assist: assist::Assist::default(),
         }
     }
 
@@ -277,6 +281,7 @@ impl App {
         self.adopt_context(&ctx);
         self.finish_tasks();
         self.read_autosave_error();
+        self.recheck_when_due();
         self.read_player();
         self.window_events(&ctx);
         self.read_shortcuts(&ctx);

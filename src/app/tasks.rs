@@ -23,6 +23,8 @@ pub(crate) enum TaskKind {
     Export,
     /// Looking for autosaved work, or replaying it.
     Recover,
+    /// The correction assistant's re-check of the document.
+    Check,
 }
 
 /// What a file dialog was opened for (the in-window path field asks for the same things).
@@ -62,6 +64,8 @@ pub(crate) enum Done {
     FoundAtStart(super::autosave::Found),
     /// A session's edits replayed off the UI thread.
     Recovered(Box<super::autosave::Replayed>),
+    /// The assistant's findings for the document as it was at `revision` (see `app/assist.rs`).
+    Checked(super::assist::Checked),
 }
 
 /// Set when the user cancelled the task.

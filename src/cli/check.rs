@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use turnfix::assist::{self, VoiceEvidence};
+use turnfix::assist::{self, TurnVoice, VoiceEvidence};
 use turnfix::formats;
 use turnfix::model::{Transcript, format_otter_time};
 
@@ -11,8 +11,8 @@ pub struct CheckArgs {
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
-    /// The recording: turns past its end are reported (and, with the voice analysis, voices
-    /// unlike their speaker label).
+    /// The recording: turns past its end, and turns whose voice is unlike their speaker
+    /// label's and like another's (the voice analysis: about a minute per hour in release).
     #[arg(long, value_name = "FILE")]
     pub audio: Option<PathBuf>,
     /// How many findings the text report lists (all are in --json).
@@ -20,10 +20,32 @@ pub struct CheckArgs {
     pub top: usize,
 }
 
-/// The voice analysis of the recording for the assistant. The voice embedding lands in
-/// src/audio/voice; until then there is none and only the text and timing checks run.
-fn voice_evidence(_audio: &Path, _doc: &Transcript) -> Option<VoiceEvidence> {
-    None
+/// The voice analysis of the recording for the assistant: the speech map (cached beside the
+/// recording by `turnfix analyze`), then every turn's voice embedding, with a progress bar on
+/// stderr. The voice-mismatch findings come from these; errors name the file.
+fn voice_evidence(audio: &Path, doc: &Transcript) -> anyhow::Result<VoiceEvidence> {
+    let an = super::analyze::analysis_of(audio)?;
+    let map = an.speech.map();
+    let bar = indicatif::ProgressBar::new(1000);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% ({eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("voices");
+    let embeddings = turnfix::audio::voice::turns::embed_turns(
+        audio,
+        doc,
+        Some(&map),
+        an.duration_ms(),
+        &std::sync::atomic::AtomicBool::new(false),
+        |p| bar.set_position((p * 1000.0) as u64),
+    );
+    bar.finish_and_clear();
+    let embeddings = embeddings.map_err(|e| anyhow::anyhow!("{}: {e}", audio.display()))?;
+    Ok(VoiceEvidence {
+        turns: doc.turns.iter().zip(embeddings).filter_map(|(t, e)| Some(TurnVoice::embedded(t.id, e?))).collect(),
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -53,7 +75,7 @@ pub fn run(a: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         None => doc.audio.as_ref().and_then(|l| l.duration_ms),
     };
-    let voice = a.audio.as_deref().and_then(|p| voice_evidence(p, doc));
+    let voice = a.audio.as_deref().map(|p| voice_evidence(p, doc)).transpose()?;
     let findings = assist::check(doc, &assist::Context { audio_ms, voice: voice.as_ref() });
     let counts = doc.turn_counts();
     let talk = doc.talk_time();

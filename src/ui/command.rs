@@ -93,6 +93,12 @@ pub enum Command {
     AnswerConflict(super::asks::ConflictAnswer),
     /// Open (true) or not the recording outside the transcript's folder.
     AnswerOutsideAudio(bool),
+    /// Do something with one of the assistant's findings (the issues panel).
+    Finding {
+        turn: TurnId,
+        kind: crate::assist::Kind,
+        act: super::issues::FindingAct,
+    },
 }
 
 /// Answers to "Save changes?".

@@ -46,6 +46,14 @@ pub enum Action {
     WaveZoomOut,
     ToggleSpeakers,
     Help,
+    // The correction assistant (src/ui/issues.rs, src/app/assist.rs).
+    ToggleIssues,
+    NextFinding,
+    PreviousFinding,
+    QuickFix,
+    NotAProblem,
+    ToggleReviewed,
+    NextUnreviewed,
 }
 
 /// Which menu a command belongs to (also the section of the help overlay and the docs).
@@ -57,10 +65,12 @@ pub enum Group {
     Speaker,
     Playback,
     View,
+    Review,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [Group::File, Group::Edit, Group::Turn, Group::Speaker, Group::Playback, Group::View];
+    pub const ALL: [Group; 7] =
+        [Group::File, Group::Edit, Group::Turn, Group::Speaker, Group::Playback, Group::View, Group::Review];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -70,6 +80,7 @@ impl Group {
             Group::Speaker => "Speaker",
             Group::Playback => "Playback",
             Group::View => "View",
+            Group::Review => "Review",
         }
     }
 }
@@ -311,14 +322,14 @@ pub const COMMANDS: &[CommandInfo] = &[
         action: Action::Slower,
         group: Group::Playback,
         name: "Slower",
-        shortcuts: &[ks(NONE, Key::F7)],
+        shortcuts: &[ks(NONE, Key::F6)],
         description: "Lower the playback speed by 0.1× (down to 0.5×).",
     },
     CommandInfo {
         action: Action::Faster,
         group: Group::Playback,
         name: "Faster",
-        shortcuts: &[ks(NONE, Key::F8)],
+        shortcuts: &[ks(NONE, Key::F7)],
         description: "Raise the playback speed by 0.1× (up to 2×).",
     },
     CommandInfo {
@@ -391,6 +402,55 @@ pub const COMMANDS: &[CommandInfo] = &[
         shortcuts: &[ks(NONE, Key::F1)],
         description: "Show this list of shortcuts.",
     },
+    CommandInfo {
+        action: Action::ToggleIssues,
+        group: Group::Review,
+        name: "Issues Panel",
+        shortcuts: &[ks(CTRL, Key::I)],
+        description: "Show or hide the correction assistant's findings, filterable by kind, with the review progress.",
+    },
+    CommandInfo {
+        action: Action::NextFinding,
+        group: Group::Review,
+        name: "Next Finding",
+        shortcuts: &[ks(NONE, Key::F8)],
+        description: "Go to the next finding of the issues list and play its turn from where its speech starts.",
+    },
+    CommandInfo {
+        action: Action::PreviousFinding,
+        group: Group::Review,
+        name: "Previous Finding",
+        shortcuts: &[ks(SHIFT, Key::F8)],
+        description: "Go to the previous finding of the issues list and play its turn.",
+    },
+    CommandInfo {
+        action: Action::QuickFix,
+        group: Group::Review,
+        name: "Apply Suggested Fix",
+        shortcuts: &[ks(CTRL, Key::Period)],
+        description: "Apply the selected finding's suggestion (or the focused turn's first) as one undoable edit.",
+    },
+    CommandInfo {
+        action: Action::NotAProblem,
+        group: Group::Review,
+        name: "Not a Problem",
+        shortcuts: &[ks(CTRL, Key::D)],
+        description: "Dismiss the selected finding for its turn (saved in the JSON; undoable).",
+    },
+    CommandInfo {
+        action: Action::ToggleReviewed,
+        group: Group::Review,
+        name: "Mark Reviewed",
+        shortcuts: &[ks(CTRL, Key::R)],
+        description: "Mark the focused turn reviewed, or not (saved in the JSON; undoable; the assistant never changes a reviewed turn).",
+    },
+    CommandInfo {
+        action: Action::NextUnreviewed,
+        group: Group::Review,
+        name: "Next Unreviewed",
+        shortcuts: &[ks(CTRL_SHIFT, Key::R)],
+        description: "Go to the next turn not yet reviewed.",
+    },
 ];
 
 /// The row of a command.
@@ -455,8 +515,10 @@ Help F1** are the common desktop keys, which the editors we looked at (otter.ai'
 Express Scribe, Subtitle Edit) follow where they have the action; Ctrl+G is Subtitle Edit's \"go to line\".\n\
 - **Alt+Up / Alt+Down** move between turns and **Alt+Left / Alt+Right** skip back and forward, so that the \
 arrows without Alt stay with the text cursor.\n\
-- oTranscribe's F1/F2 (rewind/forward) and F3/F4 (speed) collide with Help and Find Next, so speed is on F7/F8 \
+- oTranscribe's F1/F2 (rewind/forward) and F3/F4 (speed) collide with Help and Find Next, so speed is on F6/F7 \
 and volume on F9/F10: function keys for the transport, as Express Scribe does.\n\
+- **F8 / Shift+F8** step through the correction assistant's findings, as F8 steps through errors in Visual \
+Studio and VS Code; **Ctrl+.** applies the suggested fix, as Ctrl+. offers quick fixes there.\n\
 - **Alt+1…9** give the focused turn a speaker: number keys without a modifier are text.\n\
 - Text editing keys (arrows, Home/End, Ctrl+Backspace, Shift+Enter for a line break inside a turn) are left \
 to the text field.\n";

@@ -71,6 +71,8 @@ pub struct Spoken {
     pub index: usize,
     pub char: usize,
     pub fraction: f32,
+    /// The correction assistant's findings, best first, and whether they lag the document.
+    pub assist: super::issues::AssistInputs<'a>,
 }
 
 impl Inputs<'_> {
@@ -115,6 +117,11 @@ impl Inputs<'_> {
             | Action::VolumeUp => audio,
             Action::PlayTurn | Action::LoopTurn | Action::SeekToTurn => audio && has_turn,
             Action::FollowPlayback | Action::WaveZoomIn | Action::WaveZoomOut => true,
+            Action::ToggleIssues => true,
+            Action::NextFinding | Action::PreviousFinding => has_doc,
+            Action::QuickFix | Action::NotAProblem => has_doc && !self.assist.findings.is_empty(),
+            Action::ToggleReviewed => has_turn,
+            Action::NextUnreviewed => has_doc && !self.doc.turns.is_empty(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod export;
 pub mod find;
 mod find_bar;
 pub mod input;
+pub mod issues;
 pub mod list;
 mod menu;
 mod notes;
@@ -59,6 +60,12 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
             .default_size(280.0)
             .resizable(true)
             .show(ui, |ui| speakers::speakers(ui, view, input, out));
+    }
+    if view.issues.show && input.has_file {
+        egui::Panel::left("issues")
+            .default_size(420.0)
+            .resizable(true)
+            .show(ui, |ui| issues::issues(ui, view, input, out));
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if input.has_file {

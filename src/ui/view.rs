@@ -102,6 +102,8 @@ pub struct ViewState {
     /// The status bar shows only notifications from this index on: closing the file ends what
     /// was said about it (the Messages list keeps everything).
     pub status_from: usize,
+    /// The issues panel (the correction assistant's findings).
+    pub issues: super::issues::IssuesView,
 }
 
 impl Default for ViewState {
@@ -123,6 +125,7 @@ impl Default for ViewState {
             show_settings: false,
             show_notifications: false,
             status_from: 0,
+            issues: Default::default(),
         }
     }
 }
@@ -163,6 +166,7 @@ impl ViewState {
         self.speaker_names.clear();
         self.wave_cache = WaveCache::default();
         self.export = None;
+        self.issues = super::issues::IssuesView { show: self.issues.show, ..Default::default() };
     }
 }
 

@@ -9,6 +9,7 @@
 //! - [`features`]: pitch and MFCC statistics.
 //! - [`speakers`]: centroids and leave-one-out similarities, updated turn by turn.
 //! - [`analyze`]: one streaming pass over a recording, results turn by turn.
+//! - [`turns`]: every turn of a transcript embedded (the correction assistant's voice evidence).
 //! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
 
 pub mod analyze;
@@ -18,6 +19,7 @@ pub mod gate;
 pub mod lstm;
 pub mod mel;
 pub mod speakers;
+pub mod turns;
 
 pub use analyze::{AnalyzeOptions, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
 pub use embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder, cosine};

@@ -1,0 +1,68 @@
+//! The voice of every turn of a transcript: one pass over the recording, each turn's speech cut
+//! out by the speech map (or, without one, by the energy gate), embedded. What the correction
+//! assistant's voice checks take (`assist::VoiceEvidence` is built from it by the caller: the
+//! assistant knows no audio types, and this module no assistant types).
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use super::{AnalyzeOptions, TurnSpan, VoiceEncoder, VoiceError, analyze_recording};
+use crate::audio::speech::{SpeechMap, windows};
+use crate::model::{Ms, Transcript};
+
+/// Each turn's window (its start to the next later start, the last to `duration_ms`) and its
+/// speech in that window from `speech` (None: the gate finds it).
+pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms) -> Vec<TurnSpan> {
+    let starts: Vec<Ms> = doc.turns.iter().map(|t| t.start_ms).collect();
+    windows(&starts, duration_ms)
+        .map(|(s, e)| {
+            let e = e.min(duration_ms.max(s));
+            TurnSpan { start_ms: s, end_ms: e, speech: speech.map(|m| m.turn_segments(s, e)) }
+        })
+        .collect()
+}
+
+/// The voice embedding of every turn of `doc` in the recording at `path`, in turn order (None
+/// for a turn with too little speech).
+pub fn embed_turns(
+    path: &Path,
+    doc: &Transcript,
+    speech: Option<&SpeechMap>,
+    duration_ms: Ms,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
+    let spans = turn_spans(doc, speech, duration_ms);
+    let mut enc = VoiceEncoder::bundled()?;
+    let mut out = vec![None; spans.len()];
+    let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
+    analyze_recording(&mut enc, path, &spans, &opts, cancel, progress, |tv| {
+        if let Some(slot) = out.get_mut(tv.turn) {
+            *slot = tv.embedding;
+        }
+    })?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TranscriptBuilder;
+
+    #[test]
+    fn a_turn_s_span_runs_to_the_next_later_start_with_its_own_speech() {
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("A"), Some(0), None, "a");
+        b.push(Some("B"), Some(10_000), None, "b");
+        b.push(Some("A"), Some(10_000), None, "c");
+        b.push(Some("B"), Some(20_000), None, "d");
+        let doc = b.finish();
+        let m = SpeechMap::from_segments(vec![(1_000, 4_000), (11_000, 15_000), (21_000, 24_000)]);
+        let s = turn_spans(&doc, Some(&m), 30_000);
+        assert_eq!((s[0].start_ms, s[0].end_ms), (0, 10_000));
+        assert_eq!(s[0].speech.as_deref(), Some(&[(1_000, 4_000)][..]));
+        assert_eq!((s[1].end_ms, s[2].end_ms), (20_000, 20_000), "turns at one time share the window");
+        assert_eq!((s[3].end_ms, s[3].speech.as_deref()), (30_000, Some(&[(21_000, 24_000)][..])));
+        assert!(turn_spans(&doc, None, 30_000)[0].speech.is_none(), "no map: the gate decides");
+    }
+}

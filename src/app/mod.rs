@@ -214,6 +214,11 @@ impl App {
         self.view.export.as_ref()
     }
 
+    /// What the turn list painted of the find matches in the last frame (tests).
+    pub fn find_paint(&self) -> &crate::ui::list::FindPaint {
+        &self.view.list.find_paint
+    }
+
     /// The export dialog, to change its fields (tests).
     pub fn export_dialog_mut(&mut self) -> Option<&mut ExportDialog> {
         self.view.export.as_mut()

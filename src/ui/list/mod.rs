@@ -1,7 +1,10 @@
 //! The virtualized turn list. Row heights are cached per (turn, text hash, width), with prefix
 //! sums for scrolling; only the rows in view (plus the focused one) are laid out each frame.
 
+mod highlight;
 mod row;
+
+pub use highlight::FindPaint;
 
 use super::{Commands, Inputs, ViewState};
 use crate::model::{Transcript, TurnId};
@@ -53,6 +56,9 @@ pub struct ListState {
     /// Rows laid out in the last frame (for the benchmark's claim).
     pub drawn_rows: usize,
     pub(crate) last_follow: Option<usize>,
+    /// The find match to bring into view, and what was painted of the matches.
+    reveal: Option<highlight::Reveal>,
+    pub find_paint: FindPaint,
 }
 
 fn text_hash(s: &str) -> u64 {
@@ -65,6 +71,11 @@ impl ListState {
     pub fn request_focus(&mut self, turn: TurnId, select: Option<Range<usize>>) {
         self.focus_request = Some((turn, select));
         self.current = Some(turn);
+    }
+
+    /// Bring bytes `range` of `turn` (the current find match) into view, its own line.
+    pub fn reveal_match(&mut self, turn: TurnId, range: Range<usize>) {
+        self.reveal = Some(highlight::Reveal { turn, range, frames: highlight::REVEAL_FRAMES });
     }
 
     pub fn scroll_to_index(&mut self, index: usize) {
@@ -211,6 +222,9 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
     let playing_index = input.playing_index();
     let list = &mut view.list;
     let chip_scope = &mut view.chip_scope;
+    let find = &view.find;
+    let (matches, current_match) = if find.open { (find.matches(), find.current) } else { (&[][..], None) };
+    list.find_paint = FindPaint::default();
 
     let mut area = ScrollArea::vertical().id_salt("turn-list").auto_shrink(false);
     let mut scrolled_by_us = false;
@@ -223,11 +237,13 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
         area = area.vertical_scroll_offset(y);
         scrolled_by_us = true;
     }
+    scrolled_by_us |= list.reveal.is_some();
 
     let out_area = area.show_viewport(ui, |ui, viewport| {
         let width = ui.available_width();
         list.sync(doc, input.revision, width, (line_h, char_w));
         list.viewport = (viewport.min.y, viewport.max.y);
+        list.find_paint.viewport = Some(ui.clip_rect());
         let origin = ui.min_rect().min;
         ui.set_min_size(vec2(width, list.total_height()));
         if doc.turns.is_empty() {
@@ -254,6 +270,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
                 playing: playing_index == Some(i),
                 looping: input.looping == Some(doc.turns[i].id),
                 audio_ready: input.audio_ready(),
+                matches: highlight::RowMatches::of(matches, current_match, i),
             };
             let h = row.draw(ui, list, chip_scope, out);
             list.record_height(i, h);

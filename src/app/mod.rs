@@ -15,6 +15,7 @@ mod dispatch;
 pub mod document;
 mod editing;
 pub mod exporting;
+mod geometry;
 pub mod icon;
 mod playback;
 pub mod replace;
@@ -94,6 +95,8 @@ pub struct App {
     save_seq: u64,
     /// The autosave write error last told (told once until it changes).
     autosave_error: Option<String>,
+    /// The window was made to fit the screen (once, at the first frame that knows the monitor).
+    window_fitted: bool,
 }
 
 impl App {
@@ -134,6 +137,7 @@ impl App {
             recovery: None,
             save_seq: 0,
             autosave_error: None,
+            window_fitted: false,
         }
     }
 
@@ -264,6 +268,7 @@ impl App {
         self.read_autosave_error();
         self.read_player();
         self.window_events(&ctx);
+        self.fit_window(&ctx);
         self.read_shortcuts(&ctx);
         self.draw(ui);
         self.run_commands();
@@ -300,6 +305,9 @@ impl App {
 
     /// Closing the window with unsaved changes asks first; dropped files are opened.
     fn window_events(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.remember_window(ctx);
+        }
         if ctx.input(|i| i.viewport().close_requested())
             && !self.allow_close
             && self.history.is_dirty()

@@ -151,7 +151,12 @@ impl App {
         self.view.new_document();
         self.assist.reset();
         self.looping = None;
-        self.audio_path = None;
+        // The old recording goes with its document: no waveform or Play from the old audio
+        // under a document that has none (install loads the new one's, if any).
+        if self.audio_path.take().is_some() {
+            self.player.unload();
+            self.player_state = self.player.state();
+        }
         self.audio_missing = None;
     }
 
@@ -402,9 +407,17 @@ impl App {
         match answer {
             UnsavedAnswer::Save => self.save_then(Some(p)),
             UnsavedAnswer::Discard => {
-                // The document is dropped: mark it clean so nothing asks again.
+                // The edits are thrown away now, whatever follows: the document is closed
+                // (so a cancelled Open dialog cannot leave the edits on screen marked clean).
                 self.history.mark_saved();
-                self.run_pending(p);
+                match p {
+                    Pending::Quit => self.run_pending(p),
+                    Pending::Close => self.do_close(),
+                    Pending::Open(_) | Pending::OpenDialog => {
+                        self.do_close();
+                        self.run_pending(p);
+                    }
+                }
             }
             UnsavedAnswer::Cancel => {}
         }

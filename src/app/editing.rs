@@ -337,6 +337,7 @@ impl App {
             let b = a + text[m.range.clone()].chars().count();
             self.view.list.request_focus(m.turn, Some(a..b));
             self.view.list.scroll_into_view(m.index);
+            self.view.list.reveal_match(m.turn, m.range.clone());
         }
     }
 

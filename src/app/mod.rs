@@ -18,6 +18,7 @@ mod dispatch;
 pub mod document;
 mod editing;
 pub mod exporting;
+mod geometry;
 pub mod icon;
 mod playback;
 pub mod replace;
@@ -114,6 +115,8 @@ pub struct App {
     pub(crate) speech: speech::SpeechCache,
     /// The correction assistant's findings and their re-checking.
     pub(crate) assist: assist::Assist,
+    /// The window was made to fit the screen (once, at the first frame that knows the monitor).
+    window_fitted: bool,
 }
 
 impl App {
@@ -158,6 +161,7 @@ impl App {
             asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
             speech: speech::SpeechCache::default(),
             assist: assist::Assist::default(),
+            window_fitted: false,
         }
     }
 
@@ -238,6 +242,11 @@ impl App {
         self.view.export.as_ref()
     }
 
+    /// What the turn list painted of the find matches in the last frame (tests).
+    pub fn find_paint(&self) -> &crate::ui::list::FindPaint {
+        &self.view.list.find_paint
+    }
+
     /// The export dialog, to change its fields (tests).
     pub fn export_dialog_mut(&mut self) -> Option<&mut ExportDialog> {
         self.view.export.as_mut()
@@ -284,6 +293,7 @@ impl App {
         self.recheck_when_due();
         self.read_player();
         self.window_events(&ctx);
+        self.fit_window(&ctx);
         self.read_shortcuts(&ctx);
         self.draw(ui);
         self.run_commands();
@@ -321,6 +331,9 @@ impl App {
 
     /// Closing the window with unsaved changes asks first; dropped files are opened.
     fn window_events(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.remember_window(ctx);
+        }
         if ctx.input(|i| i.viewport().close_requested())
             && !self.allow_close
             && self.history.is_dirty()

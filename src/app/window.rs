@@ -45,12 +45,18 @@ impl eframe::App for Timed {
 pub fn run_window(transcript: Option<PathBuf>, audio: Option<PathBuf>) -> Result<(), eframe::Error> {
     let start = Instant::now();
     let timing = std::env::var_os("TURNFIX_STARTUP_TIMING").is_some_and(|v| v == "1");
+    // The remembered size and position (made to fit the screen at the first frame).
+    let (size, pos) = super::geometry::initial(AppOptions::desktop().config_file);
+    let mut viewport = egui::ViewportBuilder::default();
+    if let Some(p) = pos {
+        viewport = viewport.with_position(p);
+    }
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("Turnfix")
             .with_app_id("turnfix")
-            .with_inner_size([1280.0, 860.0])
+            .with_inner_size(size)
             .with_min_inner_size([640.0, 400.0])
             .with_drag_and_drop(true)
             .with_icon(std::sync::Arc::new(super::icon::icon())),

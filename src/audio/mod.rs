@@ -94,6 +94,7 @@ pub struct Peaks {
 
 pub(crate) enum Cmd {
     Load(PathBuf),
+    Unload,
     Play,
     Pause,
     Toggle,
@@ -249,6 +250,19 @@ impl Player {
             s.playing = false;
         }
         self.send(Cmd::Load(path));
+    }
+    /// Drop the loaded recording (another document without one): no sound, no waveform.
+    pub fn unload(&self) {
+        {
+            let mut s = lock(&self.shared.state);
+            s.status = LoadStatus::NoFile;
+            s.playing = false;
+            s.position_ms = 0;
+            s.duration_ms = None;
+        }
+        *lock(&self.shared.peaks) = (None, 0.0);
+        *lock(&self.shared.speech) = None;
+        self.send(Cmd::Unload);
     }
     pub fn play(&self) {
         self.send(Cmd::Play);

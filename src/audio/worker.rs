@@ -136,6 +136,17 @@ impl Worker {
     fn handle(&mut self, c: Cmd) {
         match c {
             Cmd::Load(path) => self.load(path),
+            Cmd::Unload => {
+                self.unload();
+                *lock(&self.shared.peaks) = (None, 0.0);
+                *lock(&self.shared.speech) = None;
+                self.set_state(|s| {
+                    s.status = LoadStatus::NoFile;
+                    s.playing = false;
+                    s.position_ms = 0;
+                    s.duration_ms = None;
+                });
+            }
             Cmd::Play => self.play(),
             Cmd::Pause => self.pause(),
             Cmd::Toggle => {

@@ -1,5 +1,6 @@
 //! The user's persisted configuration, one [`Config`]: the recent-files list, the playback
-//! settings and the last export format and options, kept in one small JSON file in the config
+//! settings, the last export format and options, and the window's last size and position
+//! (`window`), kept in one small JSON file in the config
 //! directory
 //! (`$XDG_CONFIG_HOME/turnfix/recent.json`, else `~/.config/turnfix/recent.json`).
 //!
@@ -55,6 +56,29 @@ struct Stored {
     recent: Vec<PathBuf>,
     settings: Option<Settings>,
     export: Option<ExportPrefs>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    window: Option<WindowGeometry>,
+}
+
+/// Where the window was and how big, in logical points (remembered at close).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowGeometry {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl WindowGeometry {
+    /// The default size (1280×860), or a remembered one, made to fit a screen of `screen`
+    /// points with a margin for panels and decorations; a position off that screen is dropped.
+    pub fn fit(size: [f32; 2], pos: Option<[f32; 2]>, screen: [f32; 2]) -> ([f32; 2], Option<[f32; 2]>) {
+        let room = [(screen[0] - 40.0).max(640.0), (screen[1] - 80.0).max(400.0)];
+        let size = [size[0].min(room[0]).max(640.0), size[1].min(room[1]).max(400.0)];
+        let pos =
+            pos.filter(|p| p[0] >= 0.0 && p[1] >= 0.0 && p[0] + size[0] <= screen[0] && p[1] + size[1] <= screen[1]);
+        (size, pos)
+    }
 }
 
 /// The persisted configuration: one value, its defaults those of its parts.
@@ -66,6 +90,8 @@ pub struct Config {
     pub recent: Vec<PathBuf>,
     pub settings: Settings,
     pub export: ExportPrefs,
+    /// The window's last size and position.
+    pub window: Option<WindowGeometry>,
 }
 
 /// Where the config lives by default.
@@ -101,6 +127,7 @@ impl Config {
             recent: stored.recent,
             settings: stored.settings.unwrap_or_default(),
             export: stored.export.unwrap_or_default(),
+            window: stored.window,
         }
     }
 
@@ -135,6 +162,14 @@ impl Config {
         }
     }
 
+    /// Remember the window's size and position.
+    pub fn set_window(&mut self, g: WindowGeometry) {
+        if self.window != Some(g) {
+            self.window = Some(g);
+            self.store();
+        }
+    }
+
     fn store(&self) {
         if let Some(f) = &self.file {
             if let Some(d) = f.parent() {
@@ -144,6 +179,7 @@ impl Config {
                 recent: self.recent.clone(),
                 settings: Some(self.settings.clone()),
                 export: Some(self.export.clone()),
+                window: self.window,
             };
             if let Ok(s) = serde_json::to_string_pretty(&stored) {
                 let _ = super::write_atomic(f, s.as_bytes());
@@ -196,5 +232,17 @@ mod tests {
         assert!(Config::load(Some(f.clone())).recent.is_empty(), "over the bound: defaults");
         std::fs::write(&f, "[\"/a.txt\"]").unwrap();
         assert_eq!(Config::load(Some(f)).recent, [PathBuf::from("/a.txt")]);
+    fn the_window_geometry_persists_and_fits_the_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.json");
+        let g = WindowGeometry { x: 30.0, y: 40.0, width: 1000.0, height: 700.0 };
+        Config::load(Some(f.clone())).set_window(g);
+        assert_eq!(Config::load(Some(f)).window, Some(g));
+        // The default 1280×860 on a 1366×768 laptop screen: smaller, inside it.
+        let (size, _) = WindowGeometry::fit([1280.0, 860.0], None, [1366.0, 768.0]);
+        assert!(size[0] <= 1366.0 && size[1] <= 768.0 - 40.0, "{size:?}");
+        // A position from a monitor since unplugged is dropped; one that fits is kept.
+        assert_eq!(WindowGeometry::fit([800.0, 600.0], Some([3000.0, 0.0]), [1920.0, 1080.0]).1, None);
+        assert_eq!(WindowGeometry::fit([800.0, 600.0], Some([10.0, 20.0]), [1920.0, 1080.0]).1, Some([10.0, 20.0]));
     }
 }

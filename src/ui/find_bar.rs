@@ -53,7 +53,29 @@ pub fn find_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &m
         if ui.small_button("Close").clicked() {
             find.open = false;
         }
+        filters_note(ui, &mut find.query, input);
     });
+}
+
+/// Say so when Regex or a speaker filter narrows the search, with a button that clears both: a
+/// plain search must not give "0 matches" because of a filter left on from before.
+fn filters_note(ui: &mut egui::Ui, q: &mut super::find::Query, input: &Inputs) {
+    let mut on = Vec::new();
+    if q.regex {
+        on.push("regex".to_string());
+    }
+    if let Some(s) = q.speaker {
+        on.push(format!("only {}", input.doc.speaker(s).map_or("?", |s| s.name.as_str())));
+    }
+    if on.is_empty() {
+        return;
+    }
+    let color = ui.visuals().warn_fg_color;
+    ui.label(RichText::new(format!("Filtered: {}", on.join(", "))).color(color).strong());
+    if ui.button("Clear filters").on_hover_text("Plain text, all speakers").clicked() {
+        q.regex = false;
+        q.speaker = None;
+    }
 }
 
 /// Width of the match count ("1,234 of 5,678 matches" fits).

@@ -10,7 +10,9 @@ pub fn transport(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &
     let st = input.player;
     let ready = input.audio_ready();
     let skip_s = input.settings.skip_ms / 1000;
-    ui.horizontal(|ui| {
+    // Wrapped, so a narrow window (900 px, or 1,280 with the speakers panel) puts the rest on a
+    // second line instead of widening the panel past the window.
+    ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(ready, |ui| {
             if ui.button(format!("-{skip_s}s")).on_hover_text("Skip back (Alt+Left)").clicked() {
                 out.run(Action::SkipBack);

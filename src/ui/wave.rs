@@ -109,9 +109,10 @@ pub fn overview(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &m
 
     ui.horizontal(|ui| {
         let zoom_w = 64.0;
-        let (rect, resp) =
-            ui.allocate_exact_size(vec2((ui.available_width() - zoom_w).max(50.0), HEIGHT), Sense::click_and_drag());
-        let resp = resp.on_hover_text("Click or drag to seek");
+        // Never wider than the window: a click on its visible right edge is the recording's end.
+        let room = ui.available_width().min(ui.ctx().content_rect().right() - ui.cursor().left());
+        let (rect, resp) = ui.allocate_exact_size(vec2((room - zoom_w).max(50.0), HEIGHT), Sense::click_and_drag());
+        let resp = resp.on_hover_text("Click or drag to seek").accessible_name("Waveform");
         // The visible window: the whole recording divided by the zoom, centred on the playhead.
         let span = (duration as f64 / view.wave_zoom as f64).max(1000.0);
         let mut t0 = position as f64 - span / 2.0;

@@ -2,7 +2,10 @@
 //! sums for scrolling; only the rows in view (plus the focused one) are laid out each frame.
 
 mod follow;
+mod highlight;
 mod row;
+
+pub use highlight::FindPaint;
 
 use super::{Commands, Inputs, ViewState};
 use crate::model::{Transcript, TurnId};
@@ -60,6 +63,9 @@ pub struct ListState {
     spoken_line: Option<(usize, f32)>,
     /// The list's area on screen (last frame), for the wheel.
     screen_rect: Option<Rect>,
+    /// The find match to bring into view, and what was painted of the matches.
+    reveal: Option<highlight::Reveal>,
+    pub find_paint: FindPaint,
 }
 
 fn text_hash(s: &str) -> u64 {
@@ -72,6 +78,11 @@ impl ListState {
     pub fn request_focus(&mut self, turn: TurnId, select: Option<Range<usize>>) {
         self.focus_request = Some((turn, select));
         self.current = Some(turn);
+    }
+
+    /// Bring bytes `range` of `turn` (the current find match) into view, its own line.
+    pub fn reveal_match(&mut self, turn: TurnId, range: Range<usize>) {
+        self.reveal = Some(highlight::Reveal { turn, range, frames: highlight::REVEAL_FRAMES });
     }
 
     pub fn scroll_to_index(&mut self, index: usize) {
@@ -219,6 +230,9 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
     let playing_index = input.playing_index();
     let list = &mut view.list;
     let chip_scope = &mut view.chip_scope;
+    let find = &view.find;
+    let (matches, current_match) = if find.open { (find.matches(), find.current) } else { (&[][..], None) };
+    list.find_paint = FindPaint::default();
 
     let mut area = ScrollArea::vertical().id_salt("turn-list").auto_shrink(false);
     let mut scrolled_by_us = false;
@@ -231,11 +245,13 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
         area = area.vertical_scroll_offset(y);
         scrolled_by_us = true;
     }
+    scrolled_by_us |= list.reveal.is_some();
 
     let out_area = area.show_viewport(ui, |ui, viewport| {
         let width = ui.available_width();
         list.sync(doc, input.revision, width, (line_h, char_w));
         list.viewport = (viewport.min.y, viewport.max.y);
+        list.find_paint.viewport = Some(ui.clip_rect());
         let origin = ui.min_rect().min;
         ui.set_min_size(vec2(width, list.total_height()));
         if doc.turns.is_empty() {
@@ -262,6 +278,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
                 playing: playing_index == Some(i),
                 looping: input.looping == Some(doc.turns[i].id),
                 audio_ready: input.audio_ready(),
+                matches: highlight::RowMatches::of(matches, current_match, i),
             };
             let h = row.draw(ui, list, chip_scope, out);
             list.record_height(i, h);

@@ -1,6 +1,7 @@
 //! One row of the turn list: the speaker chip and its menu, the time with its context menu, the
 //! turn's number and marks, and the text field.
 
+use super::highlight::{self, RowMatches};
 use super::{LEFT, ListState, ROW_GAP, speaker_color, text_id, text_on};
 use crate::edit::Scope;
 use crate::model::{Transcript, Turn, format_otter_time};
@@ -18,6 +19,8 @@ pub(super) struct RowView<'a> {
     /// The turn being looped.
     pub looping: bool,
     pub audio_ready: bool,
+    /// The find matches in this turn's text.
+    pub matches: RowMatches,
 }
 
 impl RowView<'_> {
@@ -165,7 +168,14 @@ impl RowView<'_> {
             TextEdit::store_state(ui.ctx(), id, st);
         }
         let mut buf = turn.text.clone();
-        let output = TextEdit::multiline(&mut buf)
+        let matches = &self.matches;
+        let mut layouter =
+            |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap: f32| highlight::layout(ui, text.as_str(), wrap, matches);
+        let mut edit = TextEdit::multiline(&mut buf);
+        if !matches.ranges.is_empty() {
+            edit = edit.layouter(&mut layouter);
+        }
+        let output = edit
             .id(id)
             .desired_width(text_w)
             .desired_rows(1)
@@ -183,6 +193,7 @@ impl RowView<'_> {
             let at = output.galley.pos_from_cursor(CCursor::new(c));
             list.spoken_line = Some((self.index, output.galley_pos.y + at.center().y - self.rect.min.y));
         }
+        self.paint_matches(ui, list, &output.galley, output.galley_pos);
         let resp = output.response.response.clone().accessible_name(format!("Turn {} text", self.n()));
         if select.is_some() {
             resp.request_focus();
@@ -195,6 +206,32 @@ impl RowView<'_> {
         }
         if resp.changed() && buf != turn.text {
             out.push(Command::Typed { turn: turn.id, text: buf });
+        }
+    }
+
+    /// Count the highlighted matches, note where the current one is, and bring it into view
+    /// when the list asked to reveal it (the match's line, not the top of a long turn).
+    fn paint_matches(&self, ui: &egui::Ui, list: &mut ListState, galley: &egui::Galley, pos: egui::Pos2) {
+        let text = &self.turn().text;
+        list.find_paint.highlighted += self.matches.ranges.len();
+        let Some(cur) = self.matches.current.and_then(|c| self.matches.ranges.get(c)) else { return };
+        let rect = highlight::range_rect(galley, pos, text, cur);
+        list.find_paint.current = Some(rect);
+        if let Some(r) = &mut list.reveal
+            && r.turn == self.turn().id
+            && r.range == *cur
+        {
+            if ui.clip_rect().contains_rect(rect) && !list.prefix_dirty {
+                // In view, and the rows above it are measured: done.
+                list.reveal = None;
+                return;
+            }
+            ui.scroll_to_rect_animation(rect, Some(Align::Center), egui::style::ScrollAnimation::none());
+            r.frames = r.frames.saturating_sub(1);
+            if r.frames == 0 {
+                list.reveal = None;
+            }
+            ui.ctx().request_repaint();
         }
     }
 }

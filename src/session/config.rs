@@ -232,6 +232,9 @@ mod tests {
         assert!(Config::load(Some(f.clone())).recent.is_empty(), "over the bound: defaults");
         std::fs::write(&f, "[\"/a.txt\"]").unwrap();
         assert_eq!(Config::load(Some(f)).recent, [PathBuf::from("/a.txt")]);
+    }
+
+    #[test]
     fn the_window_geometry_persists_and_fits_the_screen() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("c.json");

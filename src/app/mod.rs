@@ -17,6 +17,7 @@ mod dispatch;
 pub mod document;
 mod editing;
 pub mod exporting;
+mod file_dialogs;
 pub mod icon;
 mod playback;
 pub mod replace;

@@ -18,6 +18,7 @@ mod dispatch;
 pub mod document;
 mod editing;
 pub mod exporting;
+mod file_dialogs;
 mod geometry;
 pub mod icon;
 mod playback;

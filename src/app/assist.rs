@@ -7,12 +7,10 @@
 use super::App;
 use super::tasks::{Done, TaskKind};
 use crate::assist::{self, Finding, Kind};
-use crate::audio::{SpeechActivity, SpeechMap};
-use crate::model::{Ms, TurnId};
+use crate::model::TurnId;
 use crate::ui::Level;
 use crate::ui::commands::Action;
 use crate::ui::issues::{AssistInputs, FindingAct};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long the document must stay unchanged before it is checked again (typing does not start
@@ -38,8 +36,6 @@ pub(crate) struct Assist {
     running: Option<u64>,
     /// The revision last seen unchecked, and since when (egui's input time, seconds).
     seen: Option<(u64, f64)>,
-    /// The player's speech activity and its speech map (built once per recording).
-    speech: Option<(Arc<SpeechActivity>, Arc<SpeechMap>)>,
 }
 
 impl Assist {
@@ -47,12 +43,6 @@ impl Assist {
     pub fn reset(&mut self) {
         *self = Assist { generation: self.generation + 1, ..Default::default() };
     }
-}
-
-/// Where to start playing a turn whose span is `[start, end)`: its speech onset when the speech
-/// map has speech in that window, else its start.
-pub(crate) fn onset(map: Option<&SpeechMap>, start: Ms, end: Ms) -> Ms {
-    map.and_then(|m| m.turn_speech(start, end)).map(|s| s.0).filter(|&o| o < end).unwrap_or(start)
 }
 
 impl App {
@@ -224,33 +214,8 @@ impl App {
         self.view.issues.selected = Some((turn, kind));
         self.view.issues.scroll_to_selected = true;
         self.focus_turn(turn, None);
-        self.play_from_onset(turn);
-    }
-
-    fn speech_map(&mut self) -> Option<Arc<SpeechMap>> {
-        let act = self.player.speech()?;
-        if let Some((a, m)) = &self.assist.speech
-            && Arc::ptr_eq(a, &act)
-        {
-            return Some(m.clone());
-        }
-        let m = Arc::new(act.map());
-        self.assist.speech = Some((act, m.clone()));
-        Some(m)
-    }
-
-    /// Play a turn from where its speech starts (the recording's speech analysis), to its end.
-    fn play_from_onset(&mut self, turn: TurnId) {
-        if !self.audio_ready() {
-            return;
-        }
-        let Some(i) = self.doc.turn_index(turn) else { return };
-        let (start, end) = super::playback::play_span(&self.doc, i, self.player_state.duration_ms);
-        let map = self.speech_map();
-        let from = onset(map.as_deref(), start, end);
-        self.player.set_loop(None);
-        self.looping = None;
-        self.player.play_range(from, end);
+        // From its speech onset to its speech end, as Play this turn (app/playback.rs).
+        self.play_turn(turn);
     }
 
     fn fix_finding(&mut self, turn: TurnId, kind: Kind) {
@@ -288,19 +253,5 @@ impl App {
             // Gone from the list at once; the re-check agrees.
             self.assist.findings.retain(|g| !(g.turn_id == turn && g.kind == kind));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::onset;
-    use crate::audio::SpeechMap;
-
-    #[test]
-    fn a_turn_plays_from_its_speech_onset_when_there_is_speech_in_it() {
-        let m = SpeechMap::from_segments(vec![(500, 2_000), (10_800, 14_000), (30_000, 31_000)]);
-        assert_eq!(onset(Some(&m), 10_000, 20_000), 10_800);
-        assert_eq!(onset(Some(&m), 20_000, 25_000), 20_000, "no speech: the turn's start");
-        assert_eq!(onset(None, 10_000, 20_000), 10_000, "no analysis: the turn's start");
     }
 }

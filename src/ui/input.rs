@@ -62,6 +62,8 @@ pub struct Inputs<'a> {
     pub spoken: Option<Spoken>,
     /// The recording's speech analysis is done (Snap times to speech, captions on the speech).
     pub speech_ready: bool,
+    /// The correction assistant's findings, best first, and whether they lag the document.
+    pub assist: super::issues::AssistInputs<'a>,
 }
 
 /// The part of the document being heard: turn `index`, at its character `char` (a `fraction`
@@ -71,8 +73,6 @@ pub struct Spoken {
     pub index: usize,
     pub char: usize,
     pub fraction: f32,
-    /// The correction assistant's findings, best first, and whether they lag the document.
-    pub assist: super::issues::AssistInputs<'a>,
 }
 
 impl Inputs<'_> {

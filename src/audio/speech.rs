@@ -48,6 +48,9 @@ pub struct Smoothing {
     pub extend_before_ms: Ms,
     /// Likewise its end moves forward, up to this (ms).
     pub extend_after_ms: Ms,
+    /// Then its start moves back by this much more (ms): the quiet lead-in of a word (a soft
+    /// consonant, a breath) is under the energy detector's floor but part of the speech.
+    pub lead_in_ms: Ms,
 }
 
 impl Default for Smoothing {
@@ -55,9 +58,20 @@ impl Default for Smoothing {
         // Threshold 0.4; bridging pauses under 300 ms keeps a phrase together while the gaps
         // between turns (300 ms and more) stay gaps; 48 ms (3 frames) drops clicks. Tuned on
         // the seed panel and libri-conv-a (docs/audio.md).
-        Smoothing { threshold: 102, min_gap_ms: 300, min_speech_ms: 48, extend_before_ms: 640, extend_after_ms: 160 }
+        Smoothing {
+            threshold: 102,
+            min_gap_ms: 300,
+            min_speech_ms: 48,
+            extend_before_ms: 640,
+            extend_after_ms: 160,
+            lead_in_ms: LEAD_IN_MS,
+        }
     }
 }
+
+/// See [`Smoothing::lead_in_ms`]; tuned on libri-conv-a, whose labels include each utterance's
+/// lead-in (docs/audio.md).
+const LEAD_IN_MS: Ms = 48;
 
 /// A run of this many frames (192 ms) that the energy detector finds quiet inside a segment
 /// splits it; the first HANG_FRAMES (240 ms) of it stay with the speech before.
@@ -72,7 +86,8 @@ pub struct SpeechMap {
 
 /// A segment that starts more than this before a turn's start is speech carried over from the
 /// turn before (otter's times are whole seconds: a turn's speech starts at or after its time).
-const CARRY_OVER_MS: Ms = 60;
+/// (Segments start up to a lead-in early: see [`Smoothing::lead_in_ms`].)
+const CARRY_OVER_MS: Ms = 60 + LEAD_IN_MS;
 /// otter's time resolution: the real onset lies within this after the turn's time, and the
 /// turn's last speech may run this far past the next turn's time.
 const RESOLUTION_MS: Ms = 1000;
@@ -148,6 +163,7 @@ impl SpeechMap {
         let loud = |i: usize| act.energy.get(i).is_some_and(|&e| e >= 128);
         let back = (s.extend_before_ms as f64 / fms) as usize;
         let fwd = (s.extend_after_ms as f64 / fms) as usize;
+        let lead = (s.lead_in_ms as f64 / fms).round() as usize;
         let mut merged: Vec<(Ms, Ms)> = Vec::with_capacity(runs.len());
         for (a, b) in runs {
             let mut a2 = a;
@@ -158,9 +174,13 @@ impl SpeechMap {
             while b2 < act.scores.len() && b2 - b < fwd && loud(b2) {
                 b2 += 1;
             }
+            // The lead-in never joins a segment to the one before, nor comes within a lead-in
+            // of it (segments a pause apart stay apart).
+            let padded = at(a2.saturating_sub(lead));
             match merged.last_mut() {
                 Some(last) if at(a2) <= last.1 => last.1 = last.1.max(at(b2)),
-                _ => merged.push((at(a2), at(b2))),
+                Some(last) if padded <= last.1 + s.lead_in_ms => merged.push((at(a2), at(b2))),
+                _ => merged.push((padded, at(b2))),
             }
         }
         SpeechMap { segments: merged }
@@ -262,17 +282,25 @@ mod tests {
         // pause (80 ms, bridged), a 25-frame gap, speech.
         let bits = format!("0011{}11111000001111{}11111", "0".repeat(26), "1".to_string() + &"0".repeat(25));
         let mut a = act(&bits);
-        let m = SpeechMap::from_activity(&a, &Smoothing::default());
+        let no_lead = Smoothing { lead_in_ms: 0, ..Smoothing::default() };
+        let m = SpeechMap::from_activity(&a, &no_lead);
         assert_eq!(m.segments(), &[(480, 720), (1120, 1200)]);
         assert!(m.is_speech_at(600) && !m.is_speech_at(900) && !m.is_speech_at(40));
+        // The lead-in: each start a little earlier.
+        let m = SpeechMap::from_activity(&a, &Smoothing::default());
+        assert_eq!(m.segments(), &[(480 - LEAD_IN_MS, 720), (1120 - LEAD_IN_MS, 1200)]);
         // Loud frames before and after a segment move its boundaries (up to the limits).
         a.energy = vec![0; a.scores.len()];
         for i in 24..30 {
             a.energy[i] = 255;
         }
         a.energy[45] = 255;
-        let m = SpeechMap::from_activity(&a, &Smoothing::default());
+        let m = SpeechMap::from_activity(&a, &no_lead);
         assert_eq!(m.segments(), &[(384, 736), (1120, 1200)]);
+        // A lead-in never brings a segment within a lead-in of the one before.
+        let close = act(&format!("{}{}{}", "1".repeat(10), "0".repeat(5), "1".repeat(10)));
+        let m = SpeechMap::from_activity(&close, &Smoothing { min_gap_ms: 0, ..Smoothing::default() });
+        assert_eq!(m.segments(), &[(0, 160), (240, 400)]);
     }
 
     #[test]

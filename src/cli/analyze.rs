@@ -1,5 +1,6 @@
 //! `turnfix analyze REC [TRANSCRIPT] [--json]`: where the speech is in a recording and, given a
-//! transcript, where each turn's speech starts and ends.
+//! transcript, where each turn's speech starts and ends and whose voice it sounds like (the
+//! similarity to each speaker, best first: [`super::analyze_voice`]; `--no-voice` skips it).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +20,9 @@ pub struct AnalyzeArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Skip the voice analysis (each turn's similarity to each speaker).
+    #[arg(long)]
+    pub no_voice: bool,
 }
 
 /// The analysis of `rec`, from the cache or computed with a progress bar on stderr (hidden when
@@ -59,8 +63,9 @@ struct TurnSpeech {
     start_ms: Ms,
     speech_start_ms: Option<Ms>,
     speech_end_ms: Option<Ms>,
-    /// Similarity of the turn's voice to each speaker, best first (filled by the voice analysis).
-    voice: Vec<serde_json::Value>,
+    /// Similarity of the turn's voice to each speaker, best first (empty without the voice
+    /// analysis, or with too little speech).
+    voice: Vec<super::analyze_voice::Similarity>,
 }
 
 #[derive(serde::Serialize)]
@@ -76,11 +81,13 @@ struct Report {
     past_end: Vec<usize>,
 }
 
-fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>) {
+/// Each turn's figures, the turns past the recording's end, and each turn's window and speech.
+fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>, Vec<super::analyze_voice::TurnWindow>) {
     let map = a.speech.map();
     let dur = a.duration_ms();
     let starts: Vec<Ms> = doc.turns.iter().map(|t| t.start_ms).collect();
     let mut past = Vec::new();
+    let mut speech = Vec::new();
     let turns = windows(&starts, dur)
         .enumerate()
         .map(|(i, (s, e))| {
@@ -88,7 +95,10 @@ fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>) {
             if t.start_ms >= dur {
                 past.push(i);
             }
-            let sp = map.turn_speech(s, e.min(dur.max(s)));
+            let window = (s, e.min(dur.max(s)));
+            let segs = if t.text.trim().is_empty() { Vec::new() } else { map.turn_segments(window.0, window.1) };
+            let sp = segs.first().zip(segs.last()).map(|(f, l)| (f.0, l.1));
+            speech.push((window, segs));
             TurnSpeech {
                 index: i,
                 speaker: doc.speaker_name(t.speaker).to_string(),
@@ -99,7 +109,7 @@ fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>) {
             }
         })
         .collect();
-    (turns, past)
+    (turns, past, speech)
 }
 
 fn ms(v: Ms) -> String {
@@ -122,7 +132,13 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let map = an.speech.map();
     let (turns, past_end) = match &doc {
         Some(d) => {
-            let (t, p) = turns_of(d, &an);
+            let (mut t, p, speech) = turns_of(d, &an);
+            if !a.no_voice {
+                let voices = super::analyze_voice::similarities(&a.recording, d, &speech)?;
+                for (turn, v) in t.iter_mut().zip(voices) {
+                    turn.voice = v;
+                }
+            }
             (Some(t), p)
         }
         None => (None, Vec::new()),
@@ -165,11 +181,13 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     );
     match &report.turns {
         Some(turns) => {
-            println!("turn  start     speech start   speech end     speaker");
+            println!("turn  start     speech start   speech end     speaker (sounds like)");
             for t in turns {
                 let f = |v: Option<Ms>| v.map_or_else(|| "-".to_string(), ms);
+                let like =
+                    t.voice.first().map_or_else(String::new, |b| format!(" ({} {:.2})", b.speaker, b.similarity));
                 println!(
-                    "{:>4}  {:<8}  {:<13}  {:<13}  {}",
+                    "{:>4}  {:<8}  {:<13}  {:<13}  {}{like}",
                     t.index + 1,
                     format_clock(t.start_ms),
                     f(t.speech_start_ms),

@@ -481,19 +481,56 @@ fn the_recover_command_lists_and_writes_a_dropped_session() {
 #[test]
 fn an_oversized_session_meta_is_counted_damaged_not_read_whole() {
     let root = tempfile::tempdir().unwrap();
-    let mut e = edited_session(root.path(), &root.path().join("a.txt"), 3);
-    let dir = e.autosaver().unwrap().dir().to_path_buf();
-    drop(e.take_autosaver());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while recovery::is_live(&dir) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let dir = dropped_session(root.path());
     assert_eq!(recovery::list(root.path()).unwrap().0.len(), 1, "a good session is listed");
     // The same meta, valid JSON still, padded past the bound with trailing spaces.
     let meta = dir.join("meta.json");
     let mut bytes = std::fs::read(&meta).unwrap();
     bytes.extend(std::iter::repeat_n(b' ', 1 << 20));
     std::fs::write(&meta, bytes).unwrap();
+    let (list, damaged) = recovery::list(root.path()).unwrap();
+    assert!(list.is_empty());
+    assert_eq!(damaged, 1);
+}
+
+/// A dropped session, offered for recovery, with its directory.
+fn dropped_session(root: &Path) -> PathBuf {
+    let mut e = edited_session(root, &root.join("a.txt"), 3);
+    let dir = e.autosaver().unwrap().dir().to_path_buf();
+    drop(e.take_autosaver());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while recovery::is_live(&dir) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    dir
+}
+
+#[test]
+fn an_oversized_base_is_refused_naming_the_file() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = dropped_session(root.path());
+    let s = only(root.path());
+    assert!(recovery::recover(&s).is_ok(), "the session recovers before");
+    // A sparse file one byte over the bound: refused from its size, nothing is read.
+    let base = dir.join("base.json");
+    std::fs::OpenOptions::new().write(true).open(&base).unwrap().set_len(recovery::MAX_BASE_BYTES + 1).unwrap();
+    let err = recovery::recover(&s).unwrap_err().to_string();
+    assert!(err.contains(&base.display().to_string()), "names the file: {err}");
+    assert!(err.contains("too large (256 MB; the limit is 256 MB)"), "{err}");
+}
+
+#[test]
+fn an_oversized_journal_is_refused_naming_the_file() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = dropped_session(root.path());
+    let s = only(root.path());
+    let journal = dir.join("journal.jsonl");
+    let f = std::fs::OpenOptions::new().write(true).open(&journal).unwrap();
+    f.set_len(turnfix::session::journal::MAX_JOURNAL_BYTES + (1 << 20)).unwrap();
+    let err = recovery::recover(&s).unwrap_err().to_string();
+    assert!(err.contains(&journal.display().to_string()), "names the file: {err}");
+    assert!(err.contains("the journal is too large (513 MB; the limit is 512 MB)"), "{err}");
+    // Listed as damaged, not read.
     let (list, damaged) = recovery::list(root.path()).unwrap();
     assert!(list.is_empty());
     assert_eq!(damaged, 1);

@@ -717,7 +717,7 @@ fn sample_with_recording_draws_the_waveform_then_idles() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(h.state().audio_path().is_some());
-    h.run();
+    editor::settle_loading(&mut h);
     // Loaded, waveform built, not playing: the app settles within a moment (the audio worker
     // may still report a last state change, e.g. the decoded duration, right after the
     // waveform completes) and then asks for no more frames, twice in a row.
@@ -784,7 +784,7 @@ fn a_recording_that_cannot_play_is_a_notification() {
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    h.run();
+    editor::settle_loading(&mut h);
     let errors: Vec<_> = h.state().notifications().iter().filter(|n| n.level == turnfix::ui::Level::Error).collect();
     assert_eq!(errors.len(), 1, "told once: {errors:?}");
     assert!(errors[0].text.starts_with("The recording cannot be played: "), "{}", errors[0].text);

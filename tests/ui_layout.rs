@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions};
 use turnfix::audio::LoadStatus;
 
+#[path = "common/editor.rs"]
+mod editor;
+
 fn editor_at(w: f32, h: f32) -> Harness<'static, App> {
     let txt = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample/sample_otter_ai.txt");
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
@@ -22,7 +25,7 @@ fn editor_at(w: f32, h: f32) -> Harness<'static, App> {
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
-    h.run();
+    editor::settle_loading(&mut h);
     h
 }
 

@@ -13,7 +13,7 @@ use turnfix::model::{Transcript, TranscriptBuilder};
 
 #[path = "common/editor.rs"]
 mod editor;
-use editor::harness_for;
+use editor::{harness_for, settle_loading};
 
 fn sample_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample")
@@ -42,7 +42,7 @@ fn sample() -> Harness<'static, App> {
     app.open_sync(&sample_dir().join("sample_otter_ai.txt")).unwrap();
     let mut h = harness_for(app);
     analysed(&mut h);
-    h.run();
+    settle_loading(&mut h);
     h
 }
 
@@ -89,7 +89,7 @@ fn long_turn_with_sample() -> Harness<'static, App> {
     app.load_audio(sample_dir().join("sample_otter_ai.mp3"));
     let mut h = harness_for(app);
     analysed(&mut h);
-    h.run();
+    settle_loading(&mut h);
     h
 }
 

@@ -11,7 +11,7 @@ use turnfix::audio::LoadStatus;
 
 #[path = "common/editor.rs"]
 mod editor;
-use editor::{harness_for, sample};
+use editor::{harness_for, sample, settle_loading};
 
 fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -36,9 +36,9 @@ fn a_document_without_a_recording_unloads_the_old_one() {
     let json = dir.path().join("other.json");
     turnfix::session::save_json(&sample(), &json).unwrap();
     h.state_mut().open_sync(&json).unwrap();
-    h.run();
+    settle_loading(&mut h);
     wait(&mut h, "the old recording is unloaded", |a| a.player_state().status == LoadStatus::NoFile);
-    h.run();
+    settle_loading(&mut h);
     let a = h.state();
     assert_eq!(a.audio_path(), None);
     assert_eq!(a.waveform_progress(), 0.0, "no waveform of the old recording");

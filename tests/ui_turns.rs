@@ -10,7 +10,7 @@ use turnfix::model::{Transcript, TranscriptBuilder};
 
 #[path = "common/editor.rs"]
 mod editor;
-use editor::{harness_for, sample};
+use editor::{harness_for, sample, settle_loading};
 
 fn open_in(dir: &std::path::Path, doc: &Transcript) -> (PathBuf, Harness<'static, App>) {
     let path = dir.join("talk.json");
@@ -29,7 +29,7 @@ fn export_to_turnfix_json_keeps_the_recording_link() {
     let rec = dir.path().join("recording.mp3");
     std::fs::write(&rec, b"not really audio").unwrap();
     h.state_mut().load_audio(rec.clone());
-    h.run();
+    settle_loading(&mut h);
     std::fs::create_dir(dir.path().join("out")).unwrap();
     let out = dir.path().join("out/exported.json");
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
@@ -120,12 +120,8 @@ fn go_to_a_turn_number_moves_the_playhead() {
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(&txt).unwrap();
     let mut h = harness_for(app);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while h.state().player_state().status != turnfix::audio::LoadStatus::Ready {
-        assert!(std::time::Instant::now() < deadline, "the recording loads: {:?}", h.state().player_state().status);
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    settle_loading(&mut h);
+    assert_eq!(h.state().player_state().status, turnfix::audio::LoadStatus::Ready, "the recording loads");
     let target = h.state().document().turns[2].start_ms;
     assert!(target > 0, "turn 3 starts after the beginning");
     h.key_press_modifiers(Modifiers::COMMAND, Key::G);

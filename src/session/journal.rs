@@ -95,7 +95,13 @@ pub struct Contents {
     pub torn_bytes: u64,
 }
 
-/// Read every valid line of the journal at `path` (an absent file reads as empty).
+/// The most of a journal that is read: 512 MB. Typing writes about 1 KB a second (a turn's text
+/// per flush), so this is days of continuous editing; a larger file is not ours to trust, and is
+/// refused from its size instead of being read into memory line by line.
+pub const MAX_JOURNAL_BYTES: u64 = 512 << 20;
+
+/// Read every valid line of the journal at `path` (an absent file reads as empty). A journal
+/// over [`MAX_JOURNAL_BYTES`] is an `InvalidData` error saying so.
 pub fn read(path: &Path) -> std::io::Result<Contents> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -103,7 +109,12 @@ pub fn read(path: &Path) -> std::io::Result<Contents> {
         Err(e) => return Err(e),
     };
     let total = file.metadata()?.len();
-    let mut r = BufReader::new(file);
+    if total > MAX_JOURNAL_BYTES {
+        let msg = format!("the journal is too large ({} MB; the limit is {} MB)", total >> 20, MAX_JOURNAL_BYTES >> 20);
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, msg));
+    }
+    // Capped as well, for a file that grows while it is read.
+    let mut r = BufReader::new(file.take(MAX_JOURNAL_BYTES));
     let mut out = Contents::default();
     let mut buf = Vec::new();
     loop {

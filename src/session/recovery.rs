@@ -250,10 +250,32 @@ pub struct Recovered {
     pub lines: usize,
 }
 
+/// The most of a session's base.json that is read: 256 MB. A 10,000-turn document snapshots to
+/// about 24 MB, and the base is a document as opened (from a transcript of at most 128 MB).
+pub const MAX_BASE_BYTES: u64 = 256 << 20;
+
+/// The base snapshot as text; one over [`MAX_BASE_BYTES`] is damaged, refused from its size.
+fn read_base(path: &Path) -> Result<String, RecoveryError> {
+    use std::io::Read;
+    let damaged = |reason: String| RecoveryError::Damaged { path: path.display().to_string(), reason };
+    let file = File::open(path).map_err(|e| io_err(path, e))?;
+    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    let too_large = |len: u64| format!("too large ({} MB; the limit is {} MB)", len >> 20, MAX_BASE_BYTES >> 20);
+    if len > MAX_BASE_BYTES {
+        return Err(damaged(too_large(len)));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_BASE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_err(path, e))?;
+    if bytes.len() as u64 > MAX_BASE_BYTES {
+        return Err(damaged(too_large(bytes.len() as u64)));
+    }
+    String::from_utf8(bytes).map_err(|e| damaged(e.to_string()))
+}
+
 /// Rebuild the document of a session: the base, then every journal line through History.
 pub fn recover(session: &Recoverable) -> Result<Recovered, RecoveryError> {
     let base_path = session.dir.join(BASE);
-    let text = std::fs::read_to_string(&base_path).map_err(|e| io_err(&base_path, e))?;
+    let text = read_base(&base_path)?;
     let (mut doc, _) = formats::json::from_str(&text, &base_path.display().to_string())
         .map_err(|e| RecoveryError::Damaged { path: base_path.display().to_string(), reason: e.to_string() })?;
     let jpath = session.dir.join(JOURNAL);

@@ -2,15 +2,38 @@
 //! Included with `#[path]` by each UI test file.
 
 use egui_kittest::Harness;
+use std::time::{Duration, Instant};
 use turnfix::app::App;
+use turnfix::audio::LoadStatus;
 use turnfix::model::{Transcript, TranscriptBuilder};
 
 /// The editor in a 1400×900 kittest harness, drawing its whole root.
+#[allow(dead_code)] // a suite with its own window size does not use it
 pub fn harness_for(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_accessibility_check(false)
         .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
+}
+
+/// Frames until a recording being loaded has loaded or failed and the app has settled (its
+/// tasks done, no frame asking for the next), failing after a minute. `run()` alone is not
+/// enough while a recording loads: the spinner asks for frame after frame, so under load
+/// `run()` can exceed its step budget before the loader finishes.
+#[allow(dead_code)] // not every suite loads a recording
+pub fn settle_loading(h: &mut Harness<'static, App>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        if h.state().player_state().status != LoadStatus::Loading {
+            h.state_mut().wait_for_jobs();
+            if h.run_ok().is_some() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "the app does not settle: {:?}", h.state().player_state().status);
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Six turns by three speakers, with a run of two by Bob.

@@ -207,7 +207,7 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         }
     }
     for (from, to, origin, turn) in found {
-        let n = preview(doc, &from, &to).len();
+        let n = turns_with(doc, &from);
         if n == 0 {
             continue;
         }
@@ -251,6 +251,15 @@ fn whole_word_matches(hay: &str, needle: &str) -> Vec<usize> {
         from = e;
     }
     out
+}
+
+/// How many turns hold `word` as a whole word (what [`preview`] would list, without building
+/// the texts).
+fn turns_with(doc: &Transcript, word: &str) -> usize {
+    if word.is_empty() {
+        return 0;
+    }
+    doc.turns.iter().filter(|t| t.text.contains(word) && !whole_word_matches(&t.text, word).is_empty()).count()
 }
 
 /// One line of a replace-everywhere preview.

@@ -122,17 +122,28 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
     let mut cand: HashMap<&str, (usize, usize)> = HashMap::new(); // word -> (first turn, count)
     let mut pairs: HashMap<(String, String), usize> = HashMap::new(); // (first name, surname) -> turn
     let mut mid_caps: HashSet<&str> = HashSet::new();
+    // How many turns hold each capitalised word, and each two-word name: (last turn, turns).
+    let mut in_turns: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut seen_in = |key: &str, i: usize| match in_turns.get_mut(key) {
+        Some(e) if e.0 == i => {}
+        Some(e) => *e = (i, e.1 + 1),
+        None => {
+            in_turns.insert(key.to_string(), (i, 1));
+        }
+    };
     for (i, ws) in words.iter().enumerate() {
         for (k, w) in ws.iter().enumerate() {
             if !w.cap || w.text.chars().all(|c| !c.is_lowercase()) {
                 continue;
             }
+            seen_in(w.text, i);
             if let Some(n) = ws.get(k + 1)
                 && n.cap
                 && !w.possessive
                 && refs.surnames.contains_key(n.text)
             {
                 pairs.entry((w.text.to_string(), n.text.to_string())).or_insert(i);
+                seen_in(&format!("{} {}", w.text, n.text), i);
             }
             if w.text.chars().count() < 4 {
                 continue;
@@ -207,7 +218,7 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         }
     }
     for (from, to, origin, turn) in found {
-        let n = preview(doc, &from, &to).len();
+        let n = in_turns.get(from.as_str()).map_or(0, |e| e.1);
         if n == 0 {
             continue;
         }

@@ -21,38 +21,48 @@ pub struct Word<'a> {
     pub after: Option<char>,
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() }
+}
+
+/// The character at byte `i` of `text` and its length (ASCII without decoding).
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let c = text[i..].chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// Split `text` into words. Apostrophes and hyphens inside a word are kept in it.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out: Vec<Word<'_>> = Vec::new();
+    let mut out: Vec<Word<'_>> = Vec::with_capacity(text.len() / 6 + 1);
     let b = text.as_bytes();
     let mut i = 0;
     let mut sentence_start = true;
-    while i < text.len() {
-        let c = text[i..].chars().next().expect("in bounds");
+    while let Some((c, n)) = char_at(text, i) {
         if !is_word_char(c) {
             if matches!(c, '.' | '?' | '!' | '…') {
                 sentence_start = true;
             }
-            i += c.len_utf8();
+            i += n;
             continue;
         }
         let start = i;
         let mut end = i;
         let mut j = i;
-        while j < text.len() {
-            let c = text[j..].chars().next().expect("in bounds");
+        while let Some((c, n)) = char_at(text, j) {
             if is_word_char(c) {
-                j += c.len_utf8();
+                j += n;
                 end = j;
             } else if matches!(c, '\'' | '’' | '-') {
                 // Inside a word only when a letter follows.
-                let k = j + c.len_utf8();
-                match text[k..].chars().next() {
-                    Some(n) if is_word_char(n) => j = k,
+                let k = j + n;
+                match char_at(text, k) {
+                    Some((next, _)) if is_word_char(next) => j = k,
                     _ => break,
                 }
             } else {
@@ -61,20 +71,22 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         }
         let mut w = &text[start..end];
         let mut possessive = false;
-        for suffix in ["'s", "’s", "'S", "’S"] {
-            if let Some(stem) = w.strip_suffix(suffix)
-                && !stem.is_empty()
-            {
-                w = stem;
-                possessive = true;
-                break;
+        if b[end - 1] == b's' || b[end - 1] == b'S' {
+            for suffix in ["'s", "’s", "'S", "’S"] {
+                if let Some(stem) = w.strip_suffix(suffix)
+                    && !stem.is_empty()
+                {
+                    w = stem;
+                    possessive = true;
+                    break;
+                }
             }
         }
         let mut k = end;
         while k < b.len() && b[k] == b' ' {
             k += 1;
         }
-        let after = text[k..].chars().next().filter(|c| !is_word_char(*c));
+        let after = char_at(text, k).map(|(c, _)| c).filter(|c| !is_word_char(*c));
         out.push(Word {
             text: w,
             start,

@@ -6,6 +6,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions};
 use turnfix::assist::Kind;
 use turnfix::model::{Transcript, TranscriptBuilder};
@@ -18,6 +19,20 @@ fn harness_for(app: App) -> Harness<'static, App> {
         .with_accessibility_check(false)
         .with_max_steps(16)
         .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
+}
+
+/// Step until the editor is idle: every task (the re-check, a save) done and no frame asking for
+/// the next. `run()` alone has a step budget that a task still running under load can exceed.
+fn settle(h: &mut Harness<'static, App>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        h.state_mut().wait_for_jobs();
+        if h.run_ok().is_some() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the editor does not settle");
+    }
 }
 
 /// A short interview with known faults: Ann thanks Bob but Cy answers (a handoff), Bob's two
@@ -44,11 +59,11 @@ fn reopen(path: &Path) -> Harness<'static, App> {
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(path).unwrap();
     let mut h = harness_for(app);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
-    h.run();
+    settle(&mut h);
     h.state_mut().wait_for_jobs();
-    h.run();
+    settle(&mut h);
     h
 }
 
@@ -74,15 +89,15 @@ fn the_panel_lists_findings_by_kind_with_counts_and_a_click_goes_to_the_turn() {
     let runs = h.state().findings().iter().filter(|f| f.kind == Kind::SameSpeakerRun).count();
     // Filter by kind: only that kind's rows are left.
     h.get_by_label(&format!("same-speaker-run ({runs})")).click();
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("Finding empty-turn at turn 6").is_none(), "filtered out");
     h.get_by_label("Finding same-speaker-run at turn 2").click();
-    h.run();
+    settle(&mut h);
     assert_eq!(current_index(&h), Some(1), "the click went to the turn");
     assert_eq!(h.state().selected_finding().map(|s| s.1), Some(Kind::SameSpeakerRun));
     // All again: the empty turn is back.
     h.get_by_label(&format!("All ({n})")).click();
-    h.run();
+    settle(&mut h);
     h.get_by_label("Finding empty-turn at turn 6");
 }
 
@@ -93,24 +108,24 @@ fn f8_and_shift_f8_step_through_the_findings_in_the_list_s_order() {
     let order: Vec<_> = h.state().findings().iter().map(|f| (f.turn_id, f.kind)).collect();
     assert!(order.len() >= 3);
     h.key_press(Key::F8);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().selected_finding(), Some(order[0]));
     assert_eq!(h.state().current_turn(), Some(order[0].0), "the finding's turn is the current one");
     h.key_press(Key::F8);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().selected_finding(), Some(order[1]));
     h.key_press_modifiers(Modifiers::SHIFT, Key::F8);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().selected_finding(), Some(order[0]));
     h.key_press_modifiers(Modifiers::SHIFT, Key::F8);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().selected_finding(), order.last().copied(), "wraps round to the last");
     // With the panel hidden, F8 shows it again.
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label("0 of 7 turns reviewed").is_none(), "hidden");
     h.key_press(Key::F8);
-    h.run();
+    settle(&mut h);
     h.get_by_label("0 of 7 turns reviewed");
     assert_eq!(h.state().selected_finding(), Some(order[0]));
 }
@@ -124,22 +139,22 @@ fn the_quick_fix_is_one_undoable_edit() {
     let to = f.suggestion.as_ref().and_then(|s| s.speaker()).expect("a speaker is suggested");
     assert_eq!(h.state().document().speaker_name(to), "Cy");
     h.get_by_label("Finding speaker-handoff at turn 5").click();
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Period);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().document().turns[4].speaker, to, "Ctrl+. gave the turn to Cy");
     h.state_mut().recheck_now();
-    h.run();
+    settle(&mut h);
     assert!(!has(&h, Kind::SpeakerHandoff, 4), "the finding is gone after the re-check");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().document(), &before, "one undo restores the document");
     // The row's Fix button does the same: the run merges into one turn.
     h.get_by_label("Fix same-speaker-run at turn 2").click();
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().document().turns.len(), before.turns.len() - 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state().document(), &before);
 }
 
@@ -148,21 +163,21 @@ fn not_a_problem_is_undoable_saved_and_survives_a_reload() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut h) = open(dir.path(), &faulty());
     h.get_by_label("Not a problem: same-speaker-run at turn 2").click();
-    h.run();
+    settle(&mut h);
     assert!(!has(&h, Kind::SameSpeakerRun, 1), "gone from the list at once");
     assert_eq!(h.state().document().turns[1].dismissed, ["same-speaker-run"]);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run();
+    settle(&mut h);
     assert!(h.state().document().turns[1].dismissed.is_empty(), "undone");
     h.state_mut().recheck_now();
     assert!(has(&h, Kind::SameSpeakerRun, 1), "back after undo");
     // Again with the key, then save and open again.
     h.get_by_label("Finding same-speaker-run at turn 2").click();
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::D);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    settle(&mut h);
     h.state_mut().wait_for_jobs();
     drop(h);
     let h = reopen(&path);
@@ -178,31 +193,31 @@ fn reviewed_turns_toggle_show_progress_and_next_unreviewed_skips_them() {
     h.get_by_label("0 of 7 turns reviewed");
     let ids: Vec<_> = h.state().document().turns.iter().map(|t| t.id).collect();
     h.state_mut().focus_turn(ids[0], None);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::R);
-    h.run();
+    settle(&mut h);
     assert!(h.state().document().turns[0].reviewed);
     h.state_mut().focus_turn(ids[1], None);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::R);
-    h.run();
+    settle(&mut h);
     h.get_by_label("2 of 7 turns reviewed");
     // Talk time: turns 1 and 2 run 0:00 to 0:09 of 0:34.
     h.get_by_label("0:09 of 0:34 talk time reviewed");
     // Next unreviewed from turn 1 skips turn 2.
     h.state_mut().focus_turn(ids[0], None);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
-    h.run();
+    settle(&mut h);
     assert_eq!(current_index(&h), Some(2));
     // Toggling again, and undo, are ordinary edits.
     h.state_mut().focus_turn(ids[1], None);
-    h.run();
+    settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::R);
-    h.run();
+    settle(&mut h);
     assert!(!h.state().document().turns[1].reviewed);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    h.run();
+    settle(&mut h);
     assert!(h.state().document().turns[1].reviewed);
     h.get_by_label("2 of 7 turns reviewed");
 }

@@ -55,6 +55,12 @@ impl App {
             tasks: self.tasks.infos(),
             notifications: &self.notifications,
             native_dialogs: self.options.native_dialogs,
+            warnings: self.file.as_ref().map_or(&[][..], |f| f.warnings.as_slice()),
+            file_name: self
+                .file
+                .as_ref()
+                .and_then(|f| f.path.file_name())
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Inputs<'a> {
     pub notifications: &'a [Notification],
     /// Native file dialogs are available (the export dialog's Browse).
     pub native_dialogs: bool,
+    /// The open file's reading warnings, and its name.
+    pub warnings: &'a [crate::formats::Warning],
+    pub file_name: String,
 }
 
 impl Inputs<'_> {

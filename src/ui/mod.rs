@@ -71,7 +71,7 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
         dialogs::settings(ui.ctx(), view, input, out);
     }
     if view.show_notifications {
-        notes::history(ui.ctx(), view, input);
+        notes::history(ui.ctx(), view, input, out);
     }
     dialogs::modals(ui, view, input, out);
 }

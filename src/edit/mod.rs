@@ -10,7 +10,7 @@ pub mod snap;
 
 pub use history::{Change, History, HistoryEntry};
 
-use crate::model::{Color, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
+use crate::model::{Aside, Color, Metadata, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -84,6 +84,14 @@ pub enum Edit {
         speaker: SpeakerId,
         color: Color,
     },
+    /// Replace the document's metadata (title, date, keywords, summary, outline, disclaimer...).
+    SetMetadata {
+        metadata: Box<Metadata>,
+    },
+    /// Replace the text set aside after the last turn.
+    SetAside {
+        aside: Vec<Aside>,
+    },
     /// Several edits applied in order, undone as one step.
     Batch {
         label: String,
@@ -116,6 +124,8 @@ impl Edit {
             Edit::RemoveSpeaker { .. } => "Delete speaker".into(),
             Edit::RenameSpeaker { .. } => "Rename speaker".into(),
             Edit::SetSpeakerColor { .. } => "Recolour speaker".into(),
+            Edit::SetMetadata { .. } => "Edit document info".into(),
+            Edit::SetAside { .. } => "Edit set-aside text".into(),
             Edit::Batch { label, .. } => label.clone(),
         }
     }
@@ -211,6 +221,14 @@ impl Edit {
                 let s = doc.speaker_mut(*speaker).ok_or(EditError::NoSpeaker(*speaker))?;
                 let old = std::mem::replace(&mut s.color, *color);
                 Ok(Edit::SetSpeakerColor { speaker: *speaker, color: old })
+            }
+            Edit::SetMetadata { metadata } => {
+                let old = std::mem::replace(&mut doc.metadata, (**metadata).clone());
+                Ok(Edit::SetMetadata { metadata: Box::new(old) })
+            }
+            Edit::SetAside { aside } => {
+                let old = std::mem::replace(&mut doc.aside, aside.clone());
+                Ok(Edit::SetAside { aside: old })
             }
             Edit::Batch { label, edits } => {
                 let mut inverses = Vec::with_capacity(edits.len());

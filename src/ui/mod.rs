@@ -12,6 +12,7 @@ mod find_bar;
 pub mod input;
 pub mod list;
 mod menu;
+pub mod metadata;
 mod notes;
 pub mod recovery;
 mod speakers;
@@ -69,6 +70,9 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
     });
     if view.show_settings {
         dialogs::settings(ui.ctx(), view, input, out);
+    }
+    if view.metadata.open && input.has_file {
+        metadata::panel(ui.ctx(), view, input, out);
     }
     if view.show_notifications {
         notes::history(ui.ctx(), view, input, out);

@@ -49,6 +49,11 @@ pub fn status_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: 
             if ui.small_button("F1 Shortcuts").clicked() {
                 out.run(Action::Help);
             }
+            if input.has_file
+                && ui.small_button("Document info").on_hover_text("Title, summary, keywords, set-aside text").clicked()
+            {
+                view.metadata.open = !view.metadata.open;
+            }
             let count = input.notifications.len();
             if count > 0 {
                 let b = ui

@@ -94,6 +94,8 @@ pub struct ViewState {
     /// The status bar shows only notifications from this index on: closing the file ends what
     /// was said about it (the Messages list keeps everything).
     pub status_from: usize,
+    /// The document info panel (metadata and set-aside text).
+    pub metadata: super::metadata::MetaPanel,
 }
 
 impl Default for ViewState {
@@ -115,6 +117,7 @@ impl Default for ViewState {
             show_settings: false,
             show_notifications: false,
             status_from: 0,
+            metadata: Default::default(),
         }
     }
 }
@@ -155,6 +158,7 @@ impl ViewState {
         self.speaker_names.clear();
         self.wave_cache = WaveCache::default();
         self.export = None;
+        self.metadata.forget();
     }
 }
 

@@ -240,6 +240,7 @@ impl App {
             Command::LoopTurn(t) => self.loop_turn(t),
             Command::SetSettings(s) => self.set_settings(s),
             Command::HideAudioMissing => self.audio_missing = None,
+            Command::UseRecording(p) => self.use_recording(p),
             Command::SetExportFormat(f) => self.set_export_format(f),
             Command::BrowseExport => self.browse_export(),
             Command::Export { format, options, path, replace } => self.export_to(format, options, path, replace),

@@ -64,7 +64,10 @@ impl App {
         self.tasks.spawn(&self.ctx, TaskKind::Open, name, true, move |_| {
             let result = session::open(&path).map(Box::new);
             let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
-            Done::Opened { path, audio, result, recoverable }
+            let recordings = result
+                .as_ref()
+                .map_or_else(|_| Vec::new(), |i| super::recording_choice::candidates(&path, i, audio.as_ref()));
+            Done::Opened { path, audio, result, recoverable, recordings }
         });
     }
 
@@ -72,9 +75,11 @@ impl App {
     pub fn open_sync(&mut self, path: &Path) -> Result<(), ReadError> {
         let import = session::open(path)?;
         let audio = self.audio_override.take();
+        let recordings = super::recording_choice::candidates(path, &import, audio.as_ref());
         self.install(path.to_path_buf(), import, audio);
         let found = self.options.data_dir.as_ref().map(|root| session::recovery::for_transcript(root, path));
         self.show_recovery(found);
+        self.ask_recording(recordings);
         Ok(())
     }
 
@@ -255,10 +260,11 @@ impl App {
 
     fn finish(&mut self, done: Done) {
         match done {
-            Done::Opened { path, audio, result, recoverable } => match result {
+            Done::Opened { path, audio, result, recoverable, recordings } => match result {
                 Ok(import) => {
                     self.install(path, *import, audio);
                     self.show_recovery(recoverable);
+                    self.ask_recording(recordings);
                 }
                 Err(e) => {
                     self.config.remove_recent(&path);

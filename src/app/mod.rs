@@ -18,6 +18,7 @@ pub mod exporting;
 mod geometry;
 pub mod icon;
 mod playback;
+mod recording_choice;
 pub mod replace;
 mod tasks;
 mod window;

@@ -127,6 +127,7 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         }
         Some(Modal::Export) => super::export::dialog(&ctx, view, input, out),
         Some(Modal::Recover(offer)) => super::recovery::prompt(&ctx, offer, out),
+        Some(Modal::ChooseRecording { options, chosen }) => super::recording_choice::prompt(&ctx, options, chosen, out),
     }
 }
 

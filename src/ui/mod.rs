@@ -14,6 +14,7 @@ pub mod list;
 mod menu;
 pub mod metadata;
 mod notes;
+pub mod recording_choice;
 pub mod recovery;
 mod speakers;
 mod status;
@@ -24,6 +25,7 @@ pub mod wave;
 pub use command::{Command, Commands, UnsavedAnswer};
 pub use commands::Action;
 pub use input::{Inputs, Level, Notification, TaskInfo};
+pub use recording_choice::RecordingOption;
 pub use recovery::{RecoveryAnswer, RecoveryOffer};
 pub use view::{ExportDialog, Modal, Pending, ViewState};
 

@@ -39,6 +39,11 @@ pub enum Modal {
     Export,
     /// Autosaved edits to recover, keep for later or discard.
     Recover(super::RecoveryOffer),
+    /// Several audio or video files beside the transcript: which is the recording?
+    ChooseRecording {
+        options: Vec<super::RecordingOption>,
+        chosen: usize,
+    },
 }
 
 /// The open export dialog.

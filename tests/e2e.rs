@@ -199,3 +199,20 @@ fn alt_digit_changes_speaker_not_text() {
     assert_eq!(after.turns[0].speaker, before.speakers[1].id, "Alt+2 gave turn 1 the second speaker");
     assert_eq!(after.turns[0].text, before.turns[0].text, "Alt+2, Alt+= and Alt+- typed nothing");
 }
+
+#[test]
+fn the_window_size_is_remembered() {
+    require_x!();
+    let (mut s, json, _) = open_sample("geometry");
+    s.resize(1000, 700).unwrap();
+    s.quit().unwrap();
+    let config = s.dir.path().join("home/.config/turnfix/recent.json");
+    let stored: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let w = &stored["window"];
+    assert_eq!((w["width"].as_f64(), w["height"].as_f64()), (Some(1000.0), Some(700.0)), "{stored}");
+    // The next launch opens at that size.
+    s.launch(&json, "sample.json").unwrap();
+    let size = s.window_size().unwrap();
+    assert_eq!(size, (1000, 700), "reopened at the remembered size");
+    s.quit().unwrap();
+}

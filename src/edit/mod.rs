@@ -104,7 +104,9 @@ pub enum Edit {
 pub enum Scope {
     /// Only this turn.
     Turn,
-    /// This turn and the following turns by the same speaker, up to the next other speaker.
+    /// This turn and every later turn by the same speaker ("This and following turns by X": in
+    /// otter's transcripts a speaker's turns are rarely next to each other, so stopping at the
+    /// next other speaker changed only the one turn).
     FollowingRun,
     /// Every turn of this turn's speaker.
     AllOfSpeaker,
@@ -273,7 +275,7 @@ pub fn set_speaker(doc: &Transcript, turn: TurnId, scope: Scope, to: SpeakerId) 
     let from = doc.turns[i].speaker;
     let ids: Vec<TurnId> = match scope {
         Scope::Turn => vec![turn],
-        Scope::FollowingRun => doc.turns[i..].iter().take_while(|t| t.speaker == from).map(|t| t.id).collect(),
+        Scope::FollowingRun => doc.turns[i..].iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
         Scope::AllOfSpeaker => doc.turns.iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
     };
     Ok(set_speaker_of(&ids, to, "Change speaker"))

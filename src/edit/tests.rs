@@ -39,8 +39,9 @@ fn reassign_scopes() {
     assert_eq!(speakers(&d), ["Ann", "Ann", "Bob", "Ann", "Bob"]);
 
     let mut d = d0.clone();
-    set_speaker(&d, TurnId(2), Scope::FollowingRun, ann).unwrap().apply(&mut d).unwrap();
-    assert_eq!(speakers(&d), ["Ann", "Ann", "Ann", "Ann", "Bob"]);
+    // From turn 3 on, past Ann's turn 4, to Bob's turn 5; turn 2 before it stays Bob's.
+    set_speaker(&d, TurnId(3), Scope::FollowingRun, ann).unwrap().apply(&mut d).unwrap();
+    assert_eq!(speakers(&d), ["Ann", "Bob", "Ann", "Ann", "Ann"]);
 
     let mut d = d0.clone();
     set_speaker(&d, TurnId(2), Scope::AllOfSpeaker, ann).unwrap().apply(&mut d).unwrap();

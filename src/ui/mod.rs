@@ -93,7 +93,7 @@ pub fn scope_turns(
     let from = doc.turns[i].speaker;
     match scope {
         Scope::Turn => vec![turn],
-        Scope::FollowingRun => doc.turns[i..].iter().take_while(|t| t.speaker == from).map(|t| t.id).collect(),
+        Scope::FollowingRun => doc.turns[i..].iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
         Scope::AllOfSpeaker => doc.turns.iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
     }
 }

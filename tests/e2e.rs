@@ -294,5 +294,21 @@ fn with_no_dialog_service_save_writes_beside_and_save_as_takes_a_typed_path() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(text.contains("Saved without a dialog."));
     s.wait_title("the title to name the new file", |t| t.contains("chosen.json")).unwrap();
+}
+
+#[test]
+fn the_window_size_is_remembered() {
+    require_x!();
+    let (mut s, json, _) = open_sample("geometry");
+    s.resize(1000, 700).unwrap();
+    s.quit().unwrap();
+    let config = s.dir.path().join("home/.config/turnfix/recent.json");
+    let stored: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let w = &stored["window"];
+    assert_eq!((w["width"].as_f64(), w["height"].as_f64()), (Some(1000.0), Some(700.0)), "{stored}");
+    // The next launch opens at that size.
+    s.launch(&json, "sample.json").unwrap();
+    let size = s.window_size().unwrap();
+    assert_eq!(size, (1000, 700), "reopened at the remembered size");
     s.quit().unwrap();
 }

@@ -108,3 +108,39 @@ fn the_window_fits_the_screen_and_its_geometry_is_remembered() {
     let g = turnfix::session::config::Config::load(Some(config)).window.expect("the geometry is stored");
     assert_eq!((g.x, g.y, g.width, g.height), (50.0, 60.0, 900.0, 600.0));
 }
+
+#[test]
+fn a_resize_keeps_the_place_in_the_list() {
+    let mut b = turnfix::model::TranscriptBuilder::new();
+    for i in 0..200u64 {
+        b.push(
+            Some(if i % 2 == 0 { "Ann" } else { "Bob" }),
+            Some(i * 10_000),
+            None,
+            &"Some words of talk. ".repeat(12),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.json");
+    turnfix::session::save_json(&b.finish(), &path).unwrap();
+    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    app.open_sync(&path).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .with_accessibility_check(false)
+        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    h.run();
+    let id = h.state().document().turns[119].id;
+    h.state_mut().focus_turn(id, None);
+    h.run();
+    let top = |h: &Harness<'static, App>| h.get_by_label("Turn 120 text").rect().top();
+    let before = top(&h);
+    h.set_size(egui::vec2(900.0, 900.0));
+    h.run();
+    let after = h.query_by_label("Turn 120 text").map(|n| n.rect().top());
+    assert!(
+        after.is_some_and(|a| (a - before).abs() < 120.0),
+        "turn 120 was at {before}, after the resize at {after:?}"
+    );
+}

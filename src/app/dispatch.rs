@@ -58,6 +58,12 @@ impl App {
             spoken: self.spoken(),
             speech_ready: self.speech_map().is_some(),
             assist: self.assist_inputs(),
+            warnings: self.file.as_ref().map_or(&[][..], |f| f.warnings.as_slice()),
+            file_name: self
+                .file
+                .as_ref()
+                .and_then(|f| f.path.file_name())
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         }
     }
 
@@ -250,6 +256,7 @@ impl App {
             Command::LoopTurn(t) => self.loop_turn(t),
             Command::SetSettings(s) => self.set_settings(s),
             Command::HideAudioMissing => self.audio_missing = None,
+            Command::UseRecording(p) => self.use_recording(p),
             Command::SetExportFormat(f) => self.set_export_format(f),
             Command::BrowseExport => self.browse_export(),
             Command::Export { format, options, path, replace } => self.export_to(format, options, path, replace),

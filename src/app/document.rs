@@ -70,7 +70,10 @@ impl App {
                 Box::new((import, stamp, base))
             });
             let recoverable = data.map(|root| session::recovery::for_transcript(&root, &path));
-            Done::Opened { path, audio, result, recoverable }
+            let recordings = result
+                .as_ref()
+                .map_or_else(|_| Vec::new(), |o| super::recording_choice::candidates(&path, &o.0, audio.as_ref()));
+            Done::Opened { path, audio, result, recoverable, recordings }
         });
     }
 
@@ -78,10 +81,12 @@ impl App {
     pub fn open_sync(&mut self, path: &Path) -> Result<(), ReadError> {
         let (import, stamp) = session::open_stamped(path)?;
         let audio = self.audio_override.take();
+        let recordings = super::recording_choice::candidates(path, &import, audio.as_ref());
         self.install(path.to_path_buf(), import, audio);
         self.keep_stamp(stamp);
         let found = self.options.data_dir.as_ref().map(|root| session::recovery::for_transcript(root, path));
         self.show_recovery(found);
+        self.ask_recording(recordings);
         Ok(())
     }
 
@@ -280,12 +285,13 @@ impl App {
 
     fn finish(&mut self, done: Done) {
         match done {
-            Done::Opened { path, audio, result, recoverable } => match result {
+            Done::Opened { path, audio, result, recoverable, recordings } => match result {
                 Ok(opened) => {
                     let (import, stamp, base) = *opened;
                     self.install_with_base(path, import, audio, Some(base));
                     self.keep_stamp(stamp);
                     self.show_recovery(recoverable);
+                    self.ask_recording(recordings);
                 }
                 Err(e) => {
                     self.config.remove_recent(&path);

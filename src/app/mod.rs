@@ -22,6 +22,7 @@ mod file_dialogs;
 mod geometry;
 pub mod icon;
 mod playback;
+mod recording_choice;
 pub mod replace;
 pub mod speech;
 mod tasks;

@@ -40,6 +40,8 @@ pub(crate) enum Done {
         result: Result<Box<(Import, DiskStamp, crate::model::Transcript)>, ReadError>,
         /// The autosaved sessions of this transcript, looked up on the task (None: no autosave).
         recoverable: Option<super::autosave::Found>,
+        /// Several recordings beside it, ranked (empty: nothing to ask).
+        recordings: Vec<crate::ui::RecordingOption>,
     },
     Saved {
         path: PathBuf,

@@ -10,7 +10,7 @@ pub mod snap;
 
 pub use history::{Change, History, HistoryEntry};
 
-use crate::model::{Color, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
+use crate::model::{Aside, Color, Metadata, Ms, Speaker, SpeakerId, Transcript, Turn, TurnId};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -84,6 +84,14 @@ pub enum Edit {
         speaker: SpeakerId,
         color: Color,
     },
+    /// Replace the document's metadata (title, date, keywords, summary, outline, disclaimer...).
+    SetMetadata {
+        metadata: Box<Metadata>,
+    },
+    /// Replace the text set aside after the last turn.
+    SetAside {
+        aside: Vec<Aside>,
+    },
     /// Several edits applied in order, undone as one step.
     Batch {
         label: String,
@@ -96,7 +104,9 @@ pub enum Edit {
 pub enum Scope {
     /// Only this turn.
     Turn,
-    /// This turn and the following turns by the same speaker, up to the next other speaker.
+    /// This turn and every later turn by the same speaker ("This and following turns by X": in
+    /// otter's transcripts a speaker's turns are rarely next to each other, so stopping at the
+    /// next other speaker changed only the one turn).
     FollowingRun,
     /// Every turn of this turn's speaker.
     AllOfSpeaker,
@@ -116,6 +126,8 @@ impl Edit {
             Edit::RemoveSpeaker { .. } => "Delete speaker".into(),
             Edit::RenameSpeaker { .. } => "Rename speaker".into(),
             Edit::SetSpeakerColor { .. } => "Recolour speaker".into(),
+            Edit::SetMetadata { .. } => "Edit document info".into(),
+            Edit::SetAside { .. } => "Edit set-aside text".into(),
             Edit::Batch { label, .. } => label.clone(),
         }
     }
@@ -212,6 +224,14 @@ impl Edit {
                 let old = std::mem::replace(&mut s.color, *color);
                 Ok(Edit::SetSpeakerColor { speaker: *speaker, color: old })
             }
+            Edit::SetMetadata { metadata } => {
+                let old = std::mem::replace(&mut doc.metadata, (**metadata).clone());
+                Ok(Edit::SetMetadata { metadata: Box::new(old) })
+            }
+            Edit::SetAside { aside } => {
+                let old = std::mem::replace(&mut doc.aside, aside.clone());
+                Ok(Edit::SetAside { aside: old })
+            }
             Edit::Batch { label, edits } => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for e in edits {
@@ -255,7 +275,7 @@ pub fn set_speaker(doc: &Transcript, turn: TurnId, scope: Scope, to: SpeakerId) 
     let from = doc.turns[i].speaker;
     let ids: Vec<TurnId> = match scope {
         Scope::Turn => vec![turn],
-        Scope::FollowingRun => doc.turns[i..].iter().take_while(|t| t.speaker == from).map(|t| t.id).collect(),
+        Scope::FollowingRun => doc.turns[i..].iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
         Scope::AllOfSpeaker => doc.turns.iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
     };
     Ok(set_speaker_of(&ids, to, "Change speaker"))

@@ -39,8 +39,9 @@ fn reassign_scopes() {
     assert_eq!(speakers(&d), ["Ann", "Ann", "Bob", "Ann", "Bob"]);
 
     let mut d = d0.clone();
-    set_speaker(&d, TurnId(2), Scope::FollowingRun, ann).unwrap().apply(&mut d).unwrap();
-    assert_eq!(speakers(&d), ["Ann", "Ann", "Ann", "Ann", "Bob"]);
+    // From turn 3 on, past Ann's turn 4, to Bob's turn 5; turn 2 before it stays Bob's.
+    set_speaker(&d, TurnId(3), Scope::FollowingRun, ann).unwrap().apply(&mut d).unwrap();
+    assert_eq!(speakers(&d), ["Ann", "Bob", "Ann", "Ann", "Ann"]);
 
     let mut d = d0.clone();
     set_speaker(&d, TurnId(2), Scope::AllOfSpeaker, ann).unwrap().apply(&mut d).unwrap();
@@ -240,6 +241,8 @@ enum Op {
     MergeSpeakers(usize, usize),
     RemoveSpeaker(usize),
     Color(usize, [u8; 3]),
+    Title(String),
+    Aside(String),
     Undo,
     Redo,
 }
@@ -260,6 +263,8 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Op::MergeSpeakers(a, b)),
         any::<usize>().prop_map(Op::RemoveSpeaker),
         (any::<usize>(), any::<[u8; 3]>()).prop_map(|(i, c)| Op::Color(i, c)),
+        text.prop_map(Op::Title),
+        text.prop_map(Op::Aside),
         Just(Op::Undo),
         Just(Op::Redo),
     ]
@@ -293,6 +298,17 @@ fn to_edit(d: &Transcript, op: &Op) -> Option<Result<Edit, EditError>> {
         Op::MergeSpeakers(a, b) => merge_speakers(d, speaker(*a)?, speaker(*b)?),
         Op::RemoveSpeaker(i) => Ok(Edit::RemoveSpeaker { speaker: speaker(*i)? }),
         Op::Color(i, c) => Ok(Edit::SetSpeakerColor { speaker: speaker(*i)?, color: Color(*c) }),
+        Op::Title(s) => {
+            let mut m = d.metadata.clone();
+            m.title = (!s.is_empty()).then(|| s.clone());
+            m.keywords.push(s.clone());
+            Ok(Edit::SetMetadata { metadata: Box::new(m) })
+        }
+        Op::Aside(s) => {
+            let mut a = d.aside.clone();
+            a.push(crate::model::Aside { line: a.len(), text: s.clone() });
+            Ok(Edit::SetAside { aside: a })
+        }
         Op::Type(..) | Op::Undo | Op::Redo => return None,
     })
 }
@@ -331,4 +347,26 @@ proptest! {
         prop_assert_eq!(json::to_string(&d), saved);
         prop_assert!(!h.is_dirty());
     }
+}
+
+#[test]
+fn metadata_and_aside_edits_undo_exactly() {
+    let mut b = crate::model::TranscriptBuilder::new();
+    b.push(Some("Ann"), Some(0), None, "Hello.");
+    let mut d = b.finish();
+    d.metadata.summary = Some("A summery.".into());
+    d.aside.push(crate::model::Aside { line: 9, text: "Page 1 of 3".into() });
+    let before = d.clone();
+    let mut h = History::new();
+    let mut m = d.metadata.clone();
+    m.summary = Some("A summary.".into());
+    m.keywords = vec!["repair".into()];
+    h.apply(&mut d, Edit::SetMetadata { metadata: Box::new(m.clone()) }).unwrap();
+    h.apply(&mut d, Edit::SetAside { aside: Vec::new() }).unwrap();
+    assert_eq!((d.metadata.clone(), d.aside.len()), (m, 0));
+    assert!(h.is_dirty());
+    h.undo(&mut d);
+    h.undo(&mut d);
+    assert_eq!(d, before, "both undo to the document as it was");
+    assert!(!h.is_dirty());
 }

@@ -23,11 +23,14 @@ pub struct Warning {
     /// 1-based line (or paragraph, for DOCX) in the source; 0 when it concerns the whole file.
     pub line: usize,
     pub message: String,
+    /// The turn (index in the document) it concerns, when the reader knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turn: Option<usize>,
 }
 
 impl Warning {
     pub fn new(line: usize, message: impl Into<String>) -> Warning {
-        Warning { line, message: message.into() }
+        Warning { line, message: message.into(), turn: None }
     }
 }
 

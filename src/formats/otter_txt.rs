@@ -190,6 +190,11 @@ pub fn read(text: &str) -> Result<(Transcript, Vec<Warning>), ParseError> {
         b.push(name.as_deref(), h.time, None, &text);
         prev_speaker = name;
     }
+    // Each warning from a turn's header on belongs to that turn (one turn per header).
+    for w in warnings.iter_mut().filter(|w| w.turn.is_none() && w.line > 0) {
+        let k = headers.partition_point(|(l, _)| *l < w.line);
+        w.turn = k.checked_sub(1);
+    }
     let mut doc = b.finish();
     // The preamble is read last: its speaker list is recognised by the turns' speakers.
     let speaker_names: Vec<&str> = doc.speakers.iter().map(|s| s.name.as_str()).collect();

@@ -71,6 +71,8 @@ pub enum Command {
     SetSettings(Settings),
     /// Forget that the recording is missing (the banner's Hide).
     HideAudioMissing,
+    /// The answer to "which file is the recording?" (None: no recording).
+    UseRecording(Option<PathBuf>),
     /// The export dialog's format changed (its proposed path follows).
     SetExportFormat(ExportFormat),
     /// Choose the export path with the native dialog.

@@ -132,6 +132,7 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         Some(Modal::OutsideAudio(p)) => super::asks::outside_audio(&ctx, p, out),
         Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
         Some(Modal::Snap(_)) => {}
+        Some(Modal::ChooseRecording { options, chosen }) => super::recording_choice::prompt(&ctx, options, chosen, out),
     }
 }
 

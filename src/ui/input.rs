@@ -64,6 +64,9 @@ pub struct Inputs<'a> {
     pub speech_ready: bool,
     /// The correction assistant's findings, best first, and whether they lag the document.
     pub assist: super::issues::AssistInputs<'a>,
+    /// The open file's reading warnings, and its name.
+    pub warnings: &'a [crate::formats::Warning],
+    pub file_name: String,
 }
 
 /// The part of the document being heard: turn `index`, at its character `char` (a `fraction`

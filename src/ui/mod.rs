@@ -14,8 +14,10 @@ pub mod input;
 pub mod issues;
 pub mod list;
 mod menu;
+pub mod metadata;
 mod notes;
 pub mod path_field;
+pub mod recording_choice;
 pub mod recovery;
 pub mod snap;
 mod speakers;
@@ -29,6 +31,7 @@ pub use command::{Command, Commands, UnsavedAnswer};
 pub use commands::Action;
 pub use input::{Inputs, Level, Notification, TaskInfo};
 pub use path_field::{PathFor, PathPrompt};
+pub use recording_choice::RecordingOption;
 pub use recovery::{RecoveryAnswer, RecoveryOffer};
 pub use view::{ExportDialog, Modal, Pending, ViewState};
 
@@ -77,8 +80,11 @@ pub fn show(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut C
     if view.show_settings {
         dialogs::settings(ui.ctx(), view, input, out);
     }
+    if view.metadata.open && input.has_file {
+        metadata::panel(ui.ctx(), view, input, out);
+    }
     if view.show_notifications {
-        notes::history(ui.ctx(), view, input);
+        notes::history(ui.ctx(), view, input, out);
     }
     dialogs::modals(ui, view, input, out);
 }
@@ -94,7 +100,7 @@ pub fn scope_turns(
     let from = doc.turns[i].speaker;
     match scope {
         Scope::Turn => vec![turn],
-        Scope::FollowingRun => doc.turns[i..].iter().take_while(|t| t.speaker == from).map(|t| t.id).collect(),
+        Scope::FollowingRun => doc.turns[i..].iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
         Scope::AllOfSpeaker => doc.turns.iter().filter(|t| t.speaker == from).map(|t| t.id).collect(),
     }
 }

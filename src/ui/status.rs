@@ -37,11 +37,22 @@ pub fn status_bar(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: 
                 Level::Warning => ui.visuals().warn_fg_color,
                 Level::Error => ui.visuals().error_fg_color,
             };
-            ui.label(RichText::new(&last.text).color(color));
+            // Clicking the message opens the whole list (the file's warnings first).
+            let msg = ui
+                .add(egui::Label::new(RichText::new(&last.text).color(color)).sense(egui::Sense::click()))
+                .on_hover_text("Show every message and the file's warnings");
+            if msg.clicked() {
+                view.show_notifications = true;
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button("F1 Shortcuts").clicked() {
                 out.run(Action::Help);
+            }
+            if input.has_file
+                && ui.small_button("Document info").on_hover_text("Title, summary, keywords, set-aside text").clicked()
+            {
+                view.metadata.open = !view.metadata.open;
             }
             let count = input.notifications.len();
             if count > 0 {

@@ -47,6 +47,11 @@ pub enum Modal {
     OutsideAudio(PathBuf),
     /// Snap times to speech: what moves, and Apply.
     Snap(super::snap::SnapOffer),
+    /// Several audio or video files beside the transcript: which is the recording?
+    ChooseRecording {
+        options: Vec<super::RecordingOption>,
+        chosen: usize,
+    },
 }
 
 /// The open export dialog.
@@ -104,6 +109,8 @@ pub struct ViewState {
     pub status_from: usize,
     /// The issues panel (the correction assistant's findings).
     pub issues: super::issues::IssuesView,
+    /// The document info panel (metadata and set-aside text).
+    pub metadata: super::metadata::MetaPanel,
 }
 
 impl Default for ViewState {
@@ -126,6 +133,7 @@ impl Default for ViewState {
             show_notifications: false,
             status_from: 0,
             issues: Default::default(),
+            metadata: Default::default(),
         }
     }
 }
@@ -167,6 +175,7 @@ impl ViewState {
         self.wave_cache = WaveCache::default();
         self.export = None;
         self.issues = super::issues::IssuesView { show: self.issues.show, ..Default::default() };
+        self.metadata.forget();
     }
 }
 

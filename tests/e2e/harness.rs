@@ -197,6 +197,27 @@ impl Session {
         Ok(())
     }
 
+    /// The app's window's size in pixels.
+    pub fn window_size(&self) -> Result<(u32, u32), String> {
+        let win = self.window.clone().ok_or("no window")?;
+        let out = self.xdotool(&["getwindowgeometry", "--shell", &win])?;
+        let get = |k: &str| {
+            out.lines()
+                .find_map(|l| l.strip_prefix(k))
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or(format!("no {k} in {out}"))
+        };
+        Ok((get("WIDTH=")?, get("HEIGHT=")?))
+    }
+
+    /// Resize the app's window (as a window manager would for the user).
+    pub fn resize(&self, w: u32, h: u32) -> Result<(), String> {
+        let win = self.window.clone().ok_or("no window")?;
+        self.xdotool(&["windowsize", "--sync", &win, &w.to_string(), &h.to_string()])?;
+        self.settle();
+        Ok(())
+    }
+
     /// What the app wrote to stdout and stderr so far.
     pub fn app_log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("app.log")).unwrap_or_default()

@@ -131,6 +131,11 @@ impl ListState {
     /// Bring the cache in line with the document and the width.
     fn sync(&mut self, doc: &Transcript, revision: u64, width: f32, metrics: (f32, f32)) {
         if (width - self.width).abs() > 0.5 || metrics != self.metrics {
+            // A resize keeps the place: the row at the top of the view stays there.
+            let keep = self.width > 0.0 && !self.rows.is_empty() && self.scroll_request.is_none();
+            if keep && self.viewport.0 > 0.0 {
+                self.scroll_request = Some(ScrollReq::Top(self.row_at(self.viewport.0)));
+            }
             self.width = width;
             self.metrics = metrics;
             // Every height was for the old width: estimate again, measure as rows come into view.

@@ -42,14 +42,29 @@ fn load(dir: &Path, enc: &mut VoiceEncoder) -> Option<Set> {
         spans.push(TurnSpan { start_ms: s, end_ms: e, speech: Some(vec![(s, e)]) });
     }
     let doc = b.finish();
-    let mut emb = vec![None; spans.len()];
-    let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
-    analyze_recording(enc, &audio, &spans, &opts, &AtomicBool::new(false), |_| {}, |tv| emb[tv.turn] = tv.embedding)
-        .unwrap();
+    let name = dir.file_name()?.to_string_lossy().into_owned();
+    // `ASSIST_VOICE_CACHE=DIR` keeps each set's embeddings between runs (tuning the checks
+    // without re-embedding); delete the directory after changing the encoder.
+    let cache = std::env::var_os("ASSIST_VOICE_CACHE").map(|d| Path::new(&d).join(format!("{name}.json")));
+    let cached: Option<Vec<Option<Vec<f32>>>> =
+        cache.as_ref().and_then(|p| serde_json::from_slice(&std::fs::read(p).ok()?).ok());
+    let emb = match cached {
+        Some(e) if e.len() == spans.len() => e,
+        _ => {
+            let mut emb = vec![None; spans.len()];
+            let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
+            let stop = AtomicBool::new(false);
+            analyze_recording(enc, &audio, &spans, &opts, &stop, |_| {}, |tv| emb[tv.turn] = tv.embedding).unwrap();
+            if let Some(p) = &cache {
+                let _ = std::fs::create_dir_all(p.parent()?);
+                let _ = std::fs::write(p, serde_json::to_vec(&emb).ok()?);
+            }
+            emb
+        }
+    };
     let voice = VoiceEvidence {
         turns: doc.turns.iter().zip(emb).filter_map(|(t, e)| Some(TurnVoice::embedded(t.id, e?))).collect(),
     };
-    let name = dir.file_name()?.to_string_lossy().into_owned();
     Some(Set { name, doc, voice })
 }
 

@@ -40,8 +40,13 @@ pub struct VoiceEvidence {
     pub turns: Vec<TurnVoice>,
 }
 
-/// How much more like another speaker a turn must be than like its own to be flagged.
-pub const MISMATCH_MARGIN: f32 = 0.08;
+/// How much more like another speaker a turn must be than like its own to be flagged (tuned
+/// with `benches/assist_voice.rs`; the trade-off is in docs/performance.md).
+pub const MISMATCH_MARGIN: f32 = 0.06;
+/// A turn is judged against its own speaker only when that speaker has at least this many
+/// other turns with a voice: one other turn is too thin a reference (in the short meeting
+/// excerpts most false alarms came from speakers with two turns in all).
+pub const MIN_REFERENCE_TURNS: usize = 2;
 /// The margin re-matching asks for.
 pub const REMATCH_MARGIN: f32 = 0.1;
 
@@ -114,13 +119,22 @@ fn similarities(doc: &Transcript, ev: &VoiceEvidence) -> HashMap<TurnId, Vec<(Sp
 /// Voice-mismatch and two-voices findings.
 pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
     let sims = similarities(doc, ev);
+    let mut voiced: HashMap<SpeakerId, usize> = HashMap::new();
+    for v in ev.turns.iter().filter(|v| v.embedding.is_some()) {
+        if let Some(t) = doc.turn(v.turn) {
+            *voiced.entry(t.speaker).or_default() += 1;
+        }
+    }
     for v in &ev.turns {
         let Some(i) = doc.turn_index(v.turn) else { continue };
         let t = &doc.turns[i];
         if t.reviewed {
             continue;
         }
-        if let Some(s) = sims.get(&v.turn) {
+        // Precomputed similarities carry their own reference; embedded turns need enough
+        // other turns of their speaker.
+        let thin = v.similarity.is_empty() && voiced.get(&t.speaker).copied().unwrap_or(0) <= MIN_REFERENCE_TURNS;
+        if let Some(s) = sims.get(&v.turn).filter(|_| !thin) {
             let own = s.iter().find(|(id, _)| *id == t.speaker).map(|p| p.1);
             let best = s.iter().filter(|(id, _)| *id != t.speaker).max_by(|a, b| a.1.total_cmp(&b.1));
             if let (Some(own), Some(&(other, sim))) = (own, best)

@@ -264,6 +264,22 @@ fn voice_mismatch_combines_with_text_evidence() {
 }
 
 #[test]
+fn a_speaker_with_one_other_voiced_turn_is_too_thin_a_reference() {
+    let d = doc(&[("Ann", 0, "a"), ("Bob", 1_000, "b"), ("Ann", 2_000, "c"), ("Bob", 3_000, "d"), ("Bob", 4_000, "e")]);
+    // Turn 2 (Ann) sounds like Bob, but Ann's only other voiced turn is turn 0: no finding.
+    let mut ev = voiced(&d, &[[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.1, 1.0]]);
+    let voice_at = |ev: &VoiceEvidence, i: usize| {
+        check(&d, &Context { audio_ms: None, voice: Some(ev) })
+            .iter()
+            .any(|f| f.turn == i && (f.kind == Kind::VoiceMismatch || f.also.contains(&Kind::VoiceMismatch)))
+    };
+    assert!(!voice_at(&ev, 2));
+    // Bob has two other voiced turns for each of his: turn 4, made to sound like Ann, is found.
+    ev.turns[4].embedding = Some(vec![1.0, 0.0]);
+    assert!(voice_at(&ev, 4));
+}
+
+#[test]
 fn two_voices_suggest_a_split() {
     let d = doc(&[("Ann", 0, "first half of it then second half"), ("Bob", 10_000, "ok")]);
     let mut ev = voiced(&d, &[[1.0, 0.0], [0.0, 1.0]]);

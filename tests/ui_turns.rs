@@ -196,3 +196,26 @@ fn previous_and_next_stay_put_while_the_count_changes() {
     assert_eq!(h.get_by_label("Previous").rect(), prev);
     assert_eq!(h.get_by_label("Next").rect(), next);
 }
+
+#[test]
+fn a_reviewed_turn_shows_its_mark_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = sample();
+    doc.turns[1].reviewed = true;
+    let (_path, mut h) = open_in(dir.path(), &doc);
+    h.get_by_label("Turn 2 reviewed");
+    assert!(h.query_by_label("Turn 1 reviewed").is_none(), "only the reviewed turn");
+    // Toggled by the key, like any review.
+    let first = h.state().document().turns[0].id;
+    h.state_mut().focus_turn(first, None);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    h.run();
+    h.run();
+    assert!(h.state().document().turns[0].reviewed);
+    h.get_by_label("Turn 1 reviewed");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    h.run();
+    h.run();
+    assert!(h.query_by_label("Turn 1 reviewed").is_none(), "gone when toggled off");
+}

@@ -1,5 +1,5 @@
 //! One row of the turn list: the speaker chip and its menu, the time with its context menu, the
-//! turn's number and marks, and the text field.
+//! turn's number and marks (changed since the import, reviewed), and the text field.
 
 use super::highlight::{self, RowMatches};
 use super::{LEFT, ListState, ROW_GAP, speaker_color, text_id, text_on};
@@ -123,6 +123,9 @@ impl RowView<'_> {
                 .on_hover_text("Changed since the import")
                 .accessible_name(format!("Turn {n} changed"));
         }
+        if turn.reviewed {
+            reviewed_mark(ui, &format!("Turn {n} reviewed")).on_hover_text("Reviewed");
+        }
     }
 
     fn turn_menu(&self, ui: &mut egui::Ui, out: &mut Commands) {
@@ -234,4 +237,17 @@ impl RowView<'_> {
             ui.ctx().request_repaint();
         }
     }
+}
+
+/// A small green check mark, painted: egui's default fonts have no check glyph. An image to
+/// assistive technology, named `name` (a label's name would be read as its text).
+fn reviewed_mark(ui: &mut egui::Ui, name: &str) -> egui::Response {
+    let h = ui.text_style_height(&egui::TextStyle::Small);
+    let (rect, resp) = ui.allocate_exact_size(vec2(h, h), egui::Sense::hover());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, name));
+    let r = rect.shrink(h * 0.15);
+    let stroke = egui::Stroke::new(1.5, Color32::from_rgb(0x40, 0xa0, 0x50));
+    let points = vec![r.left_center(), egui::pos2(r.left() + r.width() * 0.4, r.bottom()), r.right_top()];
+    ui.painter().add(egui::Shape::line(points, stroke));
+    resp
 }

@@ -96,6 +96,14 @@ impl App {
         }
     }
 
+    /// The name-spelling preview answered: Replace all applies the fix as one edit.
+    pub(crate) fn answer_spelling(&mut self, apply: bool) {
+        let Some(Modal::Spelling(p)) = self.view.modal.take() else { return };
+        if apply {
+            self.apply_fix(p.turn, p.kind);
+        }
+    }
+
     pub(crate) fn answer_outside_audio(&mut self, open: bool) {
         let Some(Modal::OutsideAudio(p)) = self.view.modal.take() else { return };
         if !open {

@@ -218,7 +218,22 @@ impl App {
         self.play_turn(turn);
     }
 
+    /// A name respelled everywhere is previewed first (ui/spelling_preview.rs, answered in
+    /// app/asks.rs); every other fix applies at once.
     fn fix_finding(&mut self, turn: TurnId, kind: Kind) {
+        let Some(f) = self.find(turn, kind) else { return };
+        if let Some(assist::Suggestion::ReplaceName { from, to }) = &f.suggestion {
+            let lines = assist::spelling::preview(&self.doc, from, to);
+            let lines = lines.into_iter().map(|l| (l.turn, l.occurrences, l.after)).collect();
+            let p =
+                crate::ui::spelling_preview::SpellingPreview { turn, kind, from: from.clone(), to: to.clone(), lines };
+            self.view.modal = Some(crate::ui::Modal::Spelling(p));
+            return;
+        }
+        self.apply_fix(turn, kind);
+    }
+
+    pub(crate) fn apply_fix(&mut self, turn: TurnId, kind: Kind) {
         let Some(f) = self.find(turn, kind).cloned() else { return };
         let Some(r) = f.fix(&self.doc) else {
             self.notify(Level::Info, format!("{kind}: no fix is suggested; edit the turn by hand or dismiss it."));

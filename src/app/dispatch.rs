@@ -89,6 +89,7 @@ impl App {
                         self.commands.push(Command::AnswerConflict(crate::ui::ConflictAnswer::Cancel))
                     }
                     Modal::OutsideAudio(_) => self.commands.push(Command::AnswerOutsideAudio(false)),
+                    Modal::Spelling(_) => self.commands.push(Command::AnswerSpelling(false)),
                     Modal::Export => {
                         self.view.modal = None;
                         self.view.export = None;
@@ -264,6 +265,7 @@ impl App {
             Command::PathTyped { what, text } => self.path_typed(what, text),
             Command::AnswerConflict(a) => self.answer_conflict(a),
             Command::AnswerOutsideAudio(open) => self.answer_outside_audio(open),
+            Command::AnswerSpelling(apply) => self.answer_spelling(apply),
             Command::Finding { turn, kind, act } => self.finding_command(turn, kind, act),
         }
     }

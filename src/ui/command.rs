@@ -95,6 +95,8 @@ pub enum Command {
     AnswerConflict(super::asks::ConflictAnswer),
     /// Open (true) or not the recording outside the transcript's folder.
     AnswerOutsideAudio(bool),
+    /// Apply (true) or not the name-spelling fix being previewed.
+    AnswerSpelling(bool),
     /// Do something with one of the assistant's findings (the issues panel).
     Finding {
         turn: TurnId,

@@ -130,6 +130,7 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         Some(Modal::PathField(_)) => super::path_field::show(&ctx, view, out),
         Some(Modal::SaveConflict(c)) => super::asks::save_conflict(&ctx, c, out),
         Some(Modal::OutsideAudio(p)) => super::asks::outside_audio(&ctx, p, out),
+        Some(Modal::Spelling(p)) => super::spelling_preview::prompt(&ctx, p, out),
         Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
         Some(Modal::Snap(_)) => {}
         Some(Modal::ChooseRecording { options, chosen }) => super::recording_choice::prompt(&ctx, options, chosen, out),

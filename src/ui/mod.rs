@@ -21,6 +21,7 @@ pub mod recording_choice;
 pub mod recovery;
 pub mod snap;
 mod speakers;
+pub mod spelling_preview;
 mod status;
 mod transport;
 pub mod view;

@@ -45,6 +45,8 @@ pub enum Modal {
     SaveConflict(super::asks::SaveConflict),
     /// The transcript links to a recording outside its folder: Open / Don't open.
     OutsideAudio(PathBuf),
+    /// A name respelled everywhere: the replacements, and Replace all.
+    Spelling(super::spelling_preview::SpellingPreview),
     /// Snap times to speech: what moves, and Apply.
     Snap(super::snap::SnapOffer),
     /// Several audio or video files beside the transcript: which is the recording?

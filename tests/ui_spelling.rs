@@ -1,5 +1,5 @@
 //! The name-spelling quick fix previews its replacements (how many, in which turns) in a dialog;
-//! Replace all applies them as one undoable edit, Cancel changes nothing. Driven with kittest.
+//! Replace all applies them as one undoable edit, Cancel or Escape changes nothing. Driven with kittest.
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -68,6 +68,12 @@ fn the_spelling_fix_previews_then_replaces_everywhere_as_one_step() {
     settle(&mut h);
     assert!(h.query_by_label("3 replacements in 2 turns").is_none(), "the preview closed");
     assert_eq!(texts(&h), before, "Cancel changes nothing");
+    h.get_by_label("Fix name-spelling at turn 2").click();
+    settle(&mut h);
+    h.key_press(Key::Escape);
+    settle(&mut h);
+    assert!(h.query_by_label("3 replacements in 2 turns").is_none(), "Escape closes it");
+    assert_eq!(texts(&h), before, "Escape changes nothing");
 
     h.get_by_label("Fix name-spelling at turn 2").click();
     settle(&mut h);

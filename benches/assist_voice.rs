@@ -7,6 +7,9 @@
 //! - recall of the swapped turns among the speaker-kind findings, and among the top 10;
 //! - speaker-kind findings per 20 turns on the unmodified labels.
 //!
+//! `ASSIST_VOICE_CACHE=DIR` keeps the embeddings in DIR, so later runs (tuning `assist::voice`)
+//! take seconds.
+//!
 //! Exits non-zero when the assembled conversation's recall falls under 95% (issue 12's target;
 //! the figures against every target are in docs/performance.md).
 

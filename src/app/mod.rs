@@ -26,6 +26,7 @@ mod recording_choice;
 pub mod replace;
 pub mod speech;
 mod tasks;
+mod voice;
 mod window;
 
 pub use crate::ui::commands;
@@ -117,6 +118,8 @@ pub struct App {
     pub(crate) speech: speech::SpeechCache,
     /// The correction assistant's findings and their re-checking.
     pub(crate) assist: assist::Assist,
+    /// The voice of every turn, once the recording is analysed (see [`voice`]).
+    pub(crate) voices: voice::Voices,
     /// The window was made to fit the screen (once, at the first frame that knows the monitor).
     window_fitted: bool,
 }
@@ -163,6 +166,7 @@ impl App {
             asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
             speech: speech::SpeechCache::default(),
             assist: assist::Assist::default(),
+            voices: voice::Voices::default(),
             window_fitted: false,
         }
     }
@@ -294,6 +298,7 @@ impl App {
         self.read_autosave_error();
         self.recheck_when_due();
         self.read_player();
+        self.voices_when_due();
         self.window_events(&ctx);
         self.fit_window(&ctx);
         self.read_shortcuts(&ctx);

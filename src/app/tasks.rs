@@ -25,6 +25,8 @@ pub(crate) enum TaskKind {
     Recover,
     /// The correction assistant's re-check of the document.
     Check,
+    /// The voice embedding of the turns (`app/voice.rs`).
+    Voice,
 }
 
 /// What a file dialog was opened for (the in-window path field asks for the same things).
@@ -68,6 +70,8 @@ pub(crate) enum Done {
     Recovered(Box<super::autosave::Replayed>),
     /// The assistant's findings for the document as it was at `revision` (see `app/assist.rs`).
     Checked(super::assist::Checked),
+    /// Voice embeddings of some turns (see `app/voice.rs`).
+    Voiced(super::voice::Voiced),
 }
 
 /// Set when the user cancelled the task.
@@ -77,6 +81,11 @@ pub(crate) struct Cancel(Arc<AtomicBool>);
 impl Cancel {
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// The flag itself, for library work that polls an `AtomicBool`.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
     }
 }
 

@@ -132,6 +132,8 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         Some(Modal::OutsideAudio(p)) => super::asks::outside_audio(&ctx, p, out),
         Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
         Some(Modal::Snap(_)) => {}
+        Some(Modal::Rematch(offer)) if super::rematch::window(&ctx, offer, out) => view.modal = None,
+        Some(Modal::Rematch(_)) => {}
         Some(Modal::ChooseRecording { options, chosen }) => super::recording_choice::prompt(&ctx, options, chosen, out),
     }
 }

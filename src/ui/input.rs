@@ -125,6 +125,7 @@ impl Inputs<'_> {
             Action::QuickFix | Action::NotAProblem => has_doc && !self.assist.findings.is_empty(),
             Action::ToggleReviewed => has_turn,
             Action::NextUnreviewed => has_doc && !self.doc.turns.is_empty(),
+            Action::RematchVoices => has_doc && self.speech_ready,
         }
     }
 }

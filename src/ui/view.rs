@@ -47,6 +47,8 @@ pub enum Modal {
     OutsideAudio(PathBuf),
     /// Snap times to speech: what moves, and Apply.
     Snap(super::snap::SnapOffer),
+    /// Re-match unreviewed turns by voice: what changes, and Apply.
+    Rematch(super::rematch::RematchOffer),
     /// Several audio or video files beside the transcript: which is the recording?
     ChooseRecording {
         options: Vec<super::RecordingOption>,

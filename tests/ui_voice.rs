@@ -1,0 +1,162 @@
+//! Voice evidence in the editor (issues 11 and 12): once the recording is analysed, every turn's
+//! voice is embedded on the task runner; the issues panel then shows a voice-mismatch finding for
+//! a mislabelled turn, and Re-match unreviewed turns lists it with its scores and changes it in
+//! one undo step, never touching a reviewed turn. The recording is made here with two espeak-ng
+//! voices (skips when espeak-ng is missing).
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use turnfix::app::{App, AppOptions, Modal};
+use turnfix::assist::Kind;
+use turnfix::model::{Transcript, TranscriptBuilder};
+
+const ANN: &str = "en-us+f3";
+const BOB: &str = "en-gb+m3";
+
+/// (who speaks, who the transcript says, reviewed, text).
+const TURNS: [(&str, &str, bool, &str); 10] = [
+    (ANN, "Ann", true, "Good morning and welcome to the programme about the harbour."),
+    (BOB, "Bob", true, "Thank you. I have worked on these docks for twenty years."),
+    (ANN, "Ann", true, "What has changed the most in that time, would you say?"),
+    (BOB, "Bob", true, "The ships are much bigger now, and the cranes are taller."),
+    (ANN, "Ann", false, "And the people, are there fewer of them working there today?"),
+    (BOB, "Bob", false, "Far fewer. Most of the loading is done by machines now."),
+    // Bob's voice under Ann's name: the mislabelled turn.
+    (BOB, "Ann", false, "We used to be three hundred on a shift, and now we are forty."),
+    (ANN, "Ann", false, "That is a big change for a small town like this one."),
+    // Bob's voice under Ann's name again, but reviewed: never changed.
+    (BOB, "Ann", true, "It is, and the young people mostly leave for the city."),
+    (ANN, "Ann", false, "Thank you for talking to us this morning."),
+];
+
+/// 16-bit mono PCM samples and rate of a WAV that espeak-ng wrote.
+fn read_wav(path: &Path) -> (u32, Vec<i16>) {
+    let b = std::fs::read(path).unwrap();
+    let rate = u32::from_le_bytes(b[24..28].try_into().unwrap());
+    let mut at = 12;
+    while at + 8 <= b.len() {
+        let len = u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
+        if &b[at..at + 4] == b"data" {
+            let end = (at + 8 + len).min(b.len());
+            return (rate, b[at + 8..end].chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect());
+        }
+        at += 8 + len;
+    }
+    panic!("no data chunk in {}", path.display())
+}
+
+fn write_wav(path: &Path, rate: u32, s: &[i16]) {
+    let data = (s.len() * 2) as u32;
+    let mut b = Vec::with_capacity(44 + data as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&rate.to_le_bytes());
+    b.extend_from_slice(&(rate * 2).to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data.to_le_bytes());
+    for v in s {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+/// The two-voice recording and its transcript (turn times where each turn's speech starts).
+fn make(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    if Command::new("espeak-ng").arg("--version").output().is_err() {
+        eprintln!("espeak-ng not installed: skipping");
+        return None;
+    }
+    let (mut rate, mut out) = (22_050, Vec::<i16>::new());
+    let mut b = TranscriptBuilder::new();
+    for (k, (voice, label, _, text)) in TURNS.iter().enumerate() {
+        let wav = dir.join(format!("t{k}.wav"));
+        let ok = Command::new("espeak-ng").args(["-v", voice, "-s", "160", "-w"]).arg(&wav).arg(text).status();
+        if !ok.is_ok_and(|s| s.success()) {
+            eprintln!("espeak-ng failed: skipping");
+            return None;
+        }
+        let (r, s) = read_wav(&wav);
+        rate = r;
+        out.resize(out.len() + (r / 2) as usize, 0);
+        b.push(Some(label), Some(out.len() as u64 * 1000 / r as u64), None, text);
+        out.extend_from_slice(&s);
+    }
+    out.resize(out.len() + rate as usize, 0);
+    let audio = dir.join("talk.wav");
+    write_wav(&audio, rate, &out);
+    let mut doc: Transcript = b.finish();
+    for (t, (_, _, reviewed, _)) in doc.turns.iter_mut().zip(TURNS) {
+        t.reviewed = reviewed;
+    }
+    let path = dir.join("talk.json");
+    turnfix::session::save_json(&doc, &path).unwrap();
+    Some((path, audio))
+}
+
+/// Step until `done`, failing after a minute.
+fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "{what}: {:?}", h.state().findings());
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((path, audio)) = make(dir.path()) else { return };
+    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    app.open_sync(&path).unwrap();
+    app.load_audio(audio);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_accessibility_check(false)
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    h.step();
+    h.state_mut().run(turnfix::ui::Action::ToggleIssues);
+    h.step();
+    h.step();
+    assert!(h.query_by_label("5 of 10 turns reviewed").is_some(), "the issues panel is shown");
+    wait(&mut h, "the voices are analysed", |a| a.speech_map().is_some() && a.voices_ready());
+    let mislabelled = h.state().document().turns[6].id;
+    wait(&mut h, "the re-check uses the voices", |a| {
+        a.findings().iter().any(|f| f.kind == Kind::VoiceMismatch && f.turn_id == mislabelled)
+    });
+    let f = h.state().findings().iter().find(|f| f.kind == Kind::VoiceMismatch && f.turn_id == mislabelled).unwrap();
+    assert!(f.message.starts_with("sounds like Bob (") && f.message.contains("more than Ann ("), "{}", f.message);
+    h.get_by_label("Finding voice-mismatch at turn 7");
+    let reviewed = h.state().document().turns[8].id;
+    assert!(!h.state().findings().iter().any(|f| f.turn_id == reviewed && f.kind == Kind::VoiceMismatch));
+
+    let before = h.state().document().clone();
+    let undos = h.state().history().undo_len();
+    h.state_mut().run(turnfix::ui::Action::RematchVoices);
+    h.run();
+    let Some(Modal::Rematch(offer)) = h.state().modal().cloned() else { panic!("the preview is shown") };
+    assert!(offer.lines.iter().any(|l| l.starts_with("#7 ") && l.contains("Ann → Bob")), "{:?}", offer.lines);
+    assert!(!offer.lines.iter().any(|l| l.starts_with("#9 ")), "the reviewed turn is not offered: {:?}", offer.lines);
+    h.get_by_label(&offer.lines[0]);
+    assert_eq!(h.state().document(), &before, "nothing changes before Apply");
+    h.get_by_label("Apply").click();
+    h.run();
+    let d = h.state().document();
+    assert_eq!(d.speaker_name(d.turns[6].speaker), "Bob");
+    assert_eq!(d.speaker_name(d.turns[8].speaker), "Ann", "a reviewed turn is never changed");
+    assert_eq!(h.state().history().undo_len(), undos + 1, "one undo step");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().document().turns, before.turns, "undo restores every speaker");
+}

@@ -12,6 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions, Modal};
 use turnfix::assist::Kind;
+use turnfix::edit::Edit;
 use turnfix::model::{Transcript, TranscriptBuilder};
 
 const ANN: &str = "en-us+f3";
@@ -117,7 +118,8 @@ fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) 
 fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
-    let mut app = App::new(&egui::Context::default(), AppOptions::headless());
+    let options = AppOptions { voice_analysis: true, ..AppOptions::headless() };
+    let mut app = App::new(&egui::Context::default(), options);
     app.open_sync(&path).unwrap();
     app.load_audio(audio);
     let mut h = Harness::builder()
@@ -141,6 +143,8 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let reviewed = h.state().document().turns[8].id;
     assert!(!h.state().findings().iter().any(|f| f.turn_id == reviewed && f.kind == Kind::VoiceMismatch));
 
+    edits_re_embed_only_the_turns_whose_window_moved(&mut h);
+
     let before = h.state().document().clone();
     let undos = h.state().history().undo_len();
     h.state_mut().run(turnfix::ui::Action::RematchVoices);
@@ -159,4 +163,20 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(h.state().document().turns, before.turns, "undo restores every speaker");
+}
+
+/// Edits keep the embeddings of the turns whose speech window did not move: a text edit embeds
+/// nothing again, a moved time re-embeds that turn and the one before it (its window ends there).
+fn edits_re_embed_only_the_turns_whose_window_moved(h: &mut Harness<'static, App>) {
+    assert_eq!(h.state().voice_turns_embedded(), TURNS.len(), "every turn once");
+    let d = h.state().document().clone();
+    let text = Edit::SetText { turn: d.turns[2].id, text: "What has changed most, would you say?".into() };
+    h.state_mut().execute(turnfix::app::Command::Apply(text));
+    wait(h, "the text edit is taken up", |a| a.voices_ready());
+    assert_eq!(h.state().voice_turns_embedded(), TURNS.len(), "a text edit embeds nothing again");
+    let t = &d.turns[4];
+    let moved = Edit::SetTiming { turn: t.id, start_ms: t.start_ms + 200, end_ms: None };
+    h.state_mut().execute(turnfix::app::Command::Apply(moved));
+    wait(h, "the moved turn is embedded again", |a| a.voices_ready());
+    assert_eq!(h.state().voice_turns_embedded(), TURNS.len() + 2, "turns 4 and 5 again");
 }

@@ -56,6 +56,10 @@ pub struct AppOptions {
     /// Whether native dialogs can open, when known beforehand (tests); None: detected before
     /// each dialog ([`dialog_service::detect`]).
     pub dialog_service: Option<dialog_service::DialogService>,
+    /// Embed every turn's voice once the recording is analysed (`app/voice.rs`). Off headless:
+    /// it is seconds of CPU per minute of audio in a debug build, and only the tests of the voice
+    /// evidence ask for it.
+    pub voice_analysis: bool,
 }
 
 impl AppOptions {
@@ -66,6 +70,7 @@ impl AppOptions {
             config_file: config::default_file(),
             data_dir: crate::session::recovery::data_root().ok(),
             dialog_service: None,
+            voice_analysis: true,
         }
     }
 
@@ -77,6 +82,7 @@ impl AppOptions {
             config_file: None,
             data_dir: None,
             dialog_service: None,
+            voice_analysis: false,
         }
     }
 }

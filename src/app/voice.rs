@@ -51,6 +51,8 @@ pub(crate) struct Voices {
     pub(crate) version: u64,
     /// The revision last seen unembedded, and since when (egui's input time, seconds).
     seen: Option<(u64, f64)>,
+    /// Turns embedded since the recording was analysed (tests: edits re-embed only what moved).
+    embedded: usize,
 }
 
 impl Voices {
@@ -69,7 +71,7 @@ impl App {
 
     /// Once a frame: start a voice pass over the turns not embedded for their current window.
     pub(crate) fn voices_when_due(&mut self) {
-        let source = self.audio_path.clone().zip(self.speech.map().cloned());
+        let source = self.audio_path.clone().zip(self.speech.map().cloned()).filter(|_| self.options.voice_analysis);
         let same = match (&self.voices.source, &source) {
             (Some((p, m)), Some((q, n))) => p == q && Arc::ptr_eq(m, n),
             (None, None) => true,
@@ -133,6 +135,7 @@ impl App {
         self.voices.running = false;
         match v.result {
             Ok(embeddings) => {
+                self.voices.embedded += v.turns.len();
                 for ((id, span), e) in v.turns.into_iter().zip(embeddings) {
                     self.voices.by_turn.insert(id, (span, e));
                 }
@@ -169,6 +172,11 @@ impl App {
     /// Every turn of the document embedded for its current window (tests).
     pub fn voices_ready(&self) -> bool {
         !self.voices.running && self.voices.done_for == Some(self.history.revision())
+    }
+
+    /// How many turns the voice passes embedded since the recording was analysed (tests).
+    pub fn voice_turns_embedded(&self) -> usize {
+        self.voices.embedded
     }
 
     /// Re-match unreviewed turns: show every unconfirmed turn whose voice is clearly another

@@ -144,6 +144,12 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     assert!(!h.state().findings().iter().any(|f| f.turn_id == reviewed && f.kind == Kind::VoiceMismatch));
 
     edits_re_embed_only_the_turns_whose_window_moved(&mut h);
+    // Ann's last turn given to Bob by hand: her voice, his name, never changed by Re-match.
+    let d = h.state().document().clone();
+    let bob = d.turns[1].speaker;
+    let by_hand = turnfix::edit::set_speaker_of(&[d.turns[9].id], bob, "Change speaker");
+    h.state_mut().execute(turnfix::app::Command::Apply(by_hand));
+    wait(&mut h, "the hand-set speaker is taken up", |a| a.voices_ready());
 
     let before = h.state().document().clone();
     let undos = h.state().history().undo_len();
@@ -152,6 +158,7 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let Some(Modal::Rematch(offer)) = h.state().modal().cloned() else { panic!("the preview is shown") };
     assert!(offer.lines.iter().any(|l| l.starts_with("#7 ") && l.contains("Ann → Bob")), "{:?}", offer.lines);
     assert!(!offer.lines.iter().any(|l| l.starts_with("#9 ")), "the reviewed turn is not offered: {:?}", offer.lines);
+    assert!(!offer.lines.iter().any(|l| l.starts_with("#10 ")), "the hand-set turn is not offered: {:?}", offer.lines);
     h.get_by_label(&offer.lines[0]);
     assert_eq!(h.state().document(), &before, "nothing changes before Apply");
     h.get_by_label("Apply").click();
@@ -159,6 +166,7 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let d = h.state().document();
     assert_eq!(d.speaker_name(d.turns[6].speaker), "Bob");
     assert_eq!(d.speaker_name(d.turns[8].speaker), "Ann", "a reviewed turn is never changed");
+    assert_eq!(d.speaker_name(d.turns[9].speaker), "Bob", "a hand-set turn is never changed");
     assert_eq!(h.state().history().undo_len(), undos + 1, "one undo step");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();

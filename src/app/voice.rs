@@ -122,8 +122,8 @@ impl App {
         let name = format!("Listening to the voices of {} turns…", todo.len());
         self.tasks.spawn(&self.ctx, TaskKind::Voice, name, true, move |cancel| {
             let spans: Vec<TurnSpan> = todo.iter().map(|(_, s)| s.clone()).collect();
-            let result =
-                embed_spans(&path, &spans, cancel.flag(), |_| {}).map_err(|e| format!("{}: {e}", path.display()));
+            let result = embed_spans(&path, &spans, cancel.flag(), |p| cancel.report(p))
+                .map_err(|e| format!("{}: {e}", path.display()));
             Done::Voiced(Voiced { generation, turns: todo, result })
         });
     }

@@ -31,6 +31,8 @@ pub struct TaskInfo {
     /// Shown while it runs ("Opening talk.txt…").
     pub name: String,
     pub cancellable: bool,
+    /// How far it is, percent, when the work reports it.
+    pub progress: Option<u8>,
 }
 
 /// The read-only inputs of one frame.

@@ -114,19 +114,39 @@ fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) 
     }
 }
 
+/// The editor on the two-voice transcript with its recording, voice analysis on.
+fn editor(path: &Path, audio: PathBuf) -> Harness<'static, App> {
+    let options = AppOptions { voice_analysis: true, ..AppOptions::headless() };
+    let mut app = App::new(&egui::Context::default(), options);
+    app.open_sync(path).unwrap();
+    app.load_audio(audio);
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_accessibility_check(false)
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
+}
+
+fn listening(a: &App) -> bool {
+    a.task_names().iter().any(|n| n.starts_with("Listening to the voices"))
+}
+
+#[test]
+fn closing_the_document_cancels_its_voice_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((path, audio)) = make(dir.path()) else { return };
+    let mut h = editor(&path, audio);
+    wait(&mut h, "the voice pass starts", listening);
+    h.state_mut().close();
+    h.step();
+    assert!(!listening(h.state()), "the pass went with its document: {:?}", h.state().task_names());
+}
+
 #[test]
 fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
-    let options = AppOptions { voice_analysis: true, ..AppOptions::headless() };
-    let mut app = App::new(&egui::Context::default(), options);
-    app.open_sync(&path).unwrap();
-    app.load_audio(audio);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .with_max_steps(16)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app);
+    let mut h = editor(&path, audio);
     h.step();
     h.state_mut().run(turnfix::ui::Action::ToggleIssues);
     h.step();

@@ -154,7 +154,7 @@ impl App {
         self.history = History::new();
         self.view.new_document();
         self.assist.reset();
-        self.voices.reset();
+        self.drop_voices();
         self.looping = None;
         // The old recording goes with its document: no waveform or Play from the old audio
         // under a document that has none (install loads the new one's, if any).

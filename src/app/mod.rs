@@ -207,6 +207,11 @@ impl App {
         self.notifications.get(self.view.status_from..)?.last().map(|n| n.text.as_str())
     }
 
+    /// The names of the tasks running, as the status bar shows them (tests).
+    pub fn task_names(&self) -> Vec<String> {
+        self.tasks.infos().iter().map(|t| t.name.clone()).collect()
+    }
+
     /// Every notification so far, oldest first.
     pub fn notifications(&self) -> &[Notification] {
         &self.notifications

@@ -43,6 +43,8 @@ pub(crate) struct Voices {
     /// Each turn's window when embedded, and its embedding (None: too little speech).
     by_turn: HashMap<TurnId, (TurnSpan, Option<Vec<f32>>)>,
     running: bool,
+    /// The running pass's task, cancelled when the document or the recording changes.
+    task: Option<u64>,
     /// Stopped (cancelled, or the recording cannot be read) until the recording changes.
     stopped: bool,
     /// The revision whose every turn is embedded.
@@ -62,6 +64,17 @@ impl Voices {
 }
 
 impl App {
+    /// Another document or recording: the running pass is cancelled (its result would be
+    /// dropped anyway) and nothing of the old embeddings is kept.
+    pub(crate) fn drop_voices(&mut self) {
+        if let Some(id) = self.voices.task.take()
+            && self.voices.running
+        {
+            self.tasks.cancel(id);
+        }
+        self.voices.reset();
+    }
+
     /// Every turn's window as the speech map gives it now (None without an analysis).
     fn voice_spans(&self) -> Option<Vec<TurnSpan>> {
         let map = self.speech.map()?;
@@ -78,7 +91,7 @@ impl App {
             _ => false,
         };
         if !same {
-            self.voices.reset();
+            self.drop_voices();
             self.voices.source = source;
         }
         if self.voices.running && !self.tasks.running(TaskKind::Voice) {
@@ -120,12 +133,12 @@ impl App {
         self.voices.running = true;
         let generation = self.voices.generation;
         let name = format!("Listening to the voices of {} turns…", todo.len());
-        self.tasks.spawn(&self.ctx, TaskKind::Voice, name, true, move |cancel| {
+        self.voices.task = Some(self.tasks.spawn(&self.ctx, TaskKind::Voice, name, true, move |cancel| {
             let spans: Vec<TurnSpan> = todo.iter().map(|(_, s)| s.clone()).collect();
             let result = embed_spans(&path, &spans, cancel.flag(), |p| cancel.report(p))
                 .map_err(|e| format!("{}: {e}", path.display()));
             Done::Voiced(Voiced { generation, turns: todo, result })
-        });
+        }));
     }
 
     pub(crate) fn voiced(&mut self, v: Voiced) {

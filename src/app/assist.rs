@@ -104,9 +104,10 @@ impl App {
         let generation = self.assist.generation;
         let audio_ms = self.player_state.duration_ms.or(doc.audio.as_ref().and_then(|a| a.duration_ms));
         let voices = self.voices.version;
-        let voice = self.voice_evidence();
+        let voice = self.voice_snapshot();
         self.assist.running = Some(revision);
         self.tasks.spawn(&self.ctx, TaskKind::Check, "Checking the transcript…".into(), false, move |_| {
+            let voice = voice.map(|v| v.evidence(&doc));
             let findings = assist::check(&doc, &assist::Context { audio_ms, voice: voice.as_ref() });
             Done::Checked(Checked { generation, revision, voices, findings })
         });

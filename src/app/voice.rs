@@ -17,7 +17,7 @@ use crate::assist::{TurnVoice, VoiceEvidence, rematch, rematch_edit};
 use crate::audio::SpeechMap;
 use crate::audio::voice::TurnSpan;
 use crate::audio::voice::turns::{embed_spans, turn_spans};
-use crate::model::TurnId;
+use crate::model::{Ms, Transcript, TurnId};
 use crate::ui::Level;
 use crate::ui::Modal;
 use crate::ui::rematch::RematchOffer;
@@ -25,6 +25,34 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Each turn's window when embedded, and its embedding (None: too little speech).
+type ByTurn = HashMap<TurnId, (TurnSpan, Option<Vec<f32>>)>;
+
+/// The voice results as they stand, for a check on the task runner: the evidence is built there
+/// (at 10,000 turns it is a few milliseconds of windows and copies).
+pub(crate) struct VoiceSnapshot {
+    by_turn: Arc<ByTurn>,
+    map: Arc<SpeechMap>,
+    duration_ms: Ms,
+}
+
+impl VoiceSnapshot {
+    /// The voice of every turn of `doc` whose embedding is for its current window.
+    pub(crate) fn evidence(&self, doc: &Transcript) -> VoiceEvidence {
+        let spans = turn_spans(doc, Some(&self.map), self.duration_ms);
+        let turns = doc
+            .turns
+            .iter()
+            .zip(spans)
+            .filter_map(|(t, s)| match self.by_turn.get(&t.id) {
+                Some((had, Some(e))) if *had == s => Some(TurnVoice::embedded(t.id, e.clone())),
+                _ => None,
+            })
+            .collect();
+        VoiceEvidence { turns }
+    }
+}
 
 /// A finished voice pass over some turns.
 pub(crate) struct Voiced {
@@ -41,7 +69,8 @@ pub(crate) struct Voices {
     /// The recording and the speech analysis the embeddings come from.
     source: Option<(PathBuf, Arc<SpeechMap>)>,
     /// Each turn's window when embedded, and its embedding (None: too little speech).
-    by_turn: HashMap<TurnId, (TurnSpan, Option<Vec<f32>>)>,
+    /// Shared with the check that is running (copied on write only then).
+    by_turn: Arc<ByTurn>,
     running: bool,
     /// The running pass's task, cancelled when the document or the recording changes.
     task: Option<u64>,
@@ -150,7 +179,7 @@ impl App {
             Ok(embeddings) => {
                 self.voices.embedded += v.turns.len();
                 for ((id, span), e) in v.turns.into_iter().zip(embeddings) {
-                    self.voices.by_turn.insert(id, (span, e));
+                    Arc::make_mut(&mut self.voices.by_turn).insert(id, (span, e));
                 }
                 self.voices.version += 1;
                 self.ctx.request_repaint();
@@ -162,24 +191,14 @@ impl App {
         }
     }
 
-    /// The voice of every turn whose embedding is for its current window (None: no recording
-    /// analysed, or no turn embedded yet).
-    pub(crate) fn voice_evidence(&self) -> Option<VoiceEvidence> {
+    /// The voice results for a check (None: no recording analysed, or no turn embedded yet).
+    pub(crate) fn voice_snapshot(&self) -> Option<VoiceSnapshot> {
         if self.voices.by_turn.is_empty() {
             return None;
         }
-        let spans = self.voice_spans()?;
-        let turns = self
-            .doc
-            .turns
-            .iter()
-            .zip(spans)
-            .filter_map(|(t, s)| match self.voices.by_turn.get(&t.id) {
-                Some((had, Some(e))) if *had == s => Some(TurnVoice::embedded(t.id, e.clone())),
-                _ => None,
-            })
-            .collect();
-        Some(VoiceEvidence { turns })
+        let map = self.speech.map()?.clone();
+        let duration_ms = self.player_state.duration_ms?;
+        Some(VoiceSnapshot { by_turn: self.voices.by_turn.clone(), map, duration_ms })
     }
 
     /// Every turn of the document embedded for its current window (tests).
@@ -204,7 +223,7 @@ impl App {
             self.notify(Level::Info, msg);
             return;
         }
-        let ev = self.voice_evidence().unwrap_or_default();
+        let ev = self.voice_snapshot().map(|v| v.evidence(&self.doc)).unwrap_or_default();
         let found = rematch(&self.doc, &ev, REMATCH_MARGIN);
         let doc = &self.doc;
         let lines = found

@@ -77,10 +77,13 @@ fn make(dir: &Path) -> Option<(PathBuf, PathBuf)> {
         eprintln!("espeak-ng not installed: skipping");
         return None;
     }
+    // The turns' own WAVs apart: beside the transcript the editor would ask which is the recording.
+    let parts = dir.join("parts");
+    std::fs::create_dir_all(&parts).unwrap();
     let (mut rate, mut out) = (22_050, Vec::<i16>::new());
     let mut b = TranscriptBuilder::new();
     for (k, (voice, label, _, text)) in TURNS.iter().enumerate() {
-        let wav = dir.join(format!("t{k}.wav"));
+        let wav = parts.join(format!("t{k}.wav"));
         let ok = Command::new("espeak-ng").args(["-v", voice, "-s", "160", "-w"]).arg(&wav).arg(text).status();
         if !ok.is_ok_and(|s| s.success()) {
             eprintln!("espeak-ng failed: skipping");
@@ -143,12 +146,32 @@ fn closing_the_document_cancels_its_voice_pass() {
 }
 
 #[test]
+fn a_cancelled_voice_pass_stays_stopped_and_re_match_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((path, audio)) = make(dir.path()) else { return };
+    let mut h = editor(&path, audio);
+    wait(&mut h, "the voice pass starts", listening);
+    h.get_by_label("Cancel").click();
+    h.step();
+    for _ in 0..20 {
+        h.step();
+        assert!(!listening(h.state()), "not started again: {:?}", h.state().task_names());
+    }
+    h.state_mut().run(turnfix::ui::Action::RematchVoices);
+    h.step();
+    assert!(h.state().modal().is_none(), "{:?}", h.state().modal());
+    let said = h.state().status().unwrap_or_default().to_string();
+    assert!(said.contains("not analysed"), "{said}");
+}
+
+#[test]
 fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
     let mut h = editor(&path, audio);
     h.step();
-    h.state_mut().run(turnfix::ui::Action::ToggleIssues);
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
     h.step();
     h.step();
     assert!(h.query_by_label("5 of 10 turns reviewed").is_some(), "the issues panel is shown");

@@ -206,6 +206,14 @@ impl App {
         !self.voices.running && self.voices.done_for == Some(self.history.revision())
     }
 
+    /// Every turn embedded for its window as it is now (an edit that moved no window needs no
+    /// new pass, even before the debounce has let the pass look).
+    fn voices_complete(&self) -> bool {
+        let Some(spans) = self.voice_spans().filter(|_| !self.voices.running) else { return false };
+        let by = &self.voices.by_turn;
+        self.doc.turns.iter().zip(spans).all(|(t, s)| by.get(&t.id).is_some_and(|(had, _)| *had == s))
+    }
+
     /// How many turns the voice passes embedded since the recording was analysed (tests).
     pub fn voice_turns_embedded(&self) -> usize {
         self.voices.embedded
@@ -214,7 +222,7 @@ impl App {
     /// Re-match unreviewed turns: show every unconfirmed turn whose voice is clearly another
     /// speaker's (each speaker's voice from the turns reviewed or set by hand); Apply is one edit.
     pub(crate) fn offer_rematch(&mut self) {
-        if !self.voices_ready() {
+        if !self.voices_complete() {
             let msg = if self.voices.stopped {
                 "The voices were not analysed (the pass stopped); reopen the recording to try again."
             } else {

@@ -21,6 +21,8 @@ pub(crate) const DEBOUNCE: Duration = Duration::from_millis(300);
 pub(crate) struct Checked {
     generation: u64,
     revision: u64,
+    /// The voice results' version it used (`app/voice.rs`).
+    voices: u64,
     findings: Vec<Finding>,
 }
 
@@ -30,8 +32,8 @@ pub(crate) struct Assist {
     /// Bumped for every new document: a check of the previous one is dropped.
     generation: u64,
     findings: Vec<Finding>,
-    /// The revision the findings are for.
-    checked: Option<u64>,
+    /// The revision the findings are for, and the voice results' version.
+    checked: Option<(u64, u64)>,
     /// The revision being checked on the task runner.
     running: Option<u64>,
     /// The revision last seen unchecked, and since when (egui's input time, seconds).
@@ -51,7 +53,7 @@ impl App {
     }
 
     fn findings_stale(&self) -> bool {
-        self.file.is_some() && self.assist.checked != Some(self.history.revision())
+        self.file.is_some() && self.assist.checked != Some((self.history.revision(), self.voices.version))
     }
 
     /// The findings as last checked, best first (tests).
@@ -101,10 +103,13 @@ impl App {
         let revision = self.history.revision();
         let generation = self.assist.generation;
         let audio_ms = self.player_state.duration_ms.or(doc.audio.as_ref().and_then(|a| a.duration_ms));
+        let voices = self.voices.version;
+        let voice = self.voice_snapshot();
         self.assist.running = Some(revision);
         self.tasks.spawn(&self.ctx, TaskKind::Check, "Checking the transcript…".into(), false, move |_| {
-            let findings = assist::check(&doc, &assist::Context { audio_ms, voice: None });
-            Done::Checked(Checked { generation, revision, findings })
+            let voice = voice.map(|v| v.evidence(&doc));
+            let findings = assist::check(&doc, &assist::Context { audio_ms, voice: voice.as_ref() });
+            Done::Checked(Checked { generation, revision, voices, findings })
         });
     }
 
@@ -114,7 +119,7 @@ impl App {
         }
         self.assist.running = None;
         self.assist.findings = c.findings;
-        self.assist.checked = Some(c.revision);
+        self.assist.checked = Some((c.revision, c.voices));
         self.ctx.request_repaint();
     }
 

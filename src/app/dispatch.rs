@@ -148,6 +148,7 @@ impl App {
             Action::PreviousTurn => self.step_turn(-1),
             Action::InsertTurn => self.insert_after(current),
             Action::SnapToSpeech => self.offer_snap(),
+            Action::RematchVoices => self.offer_rematch(),
             Action::WaveZoomIn => self.view.wave_zoom = (self.view.wave_zoom * 2.0).min(256.0),
             Action::WaveZoomOut => self.view.wave_zoom = (self.view.wave_zoom / 2.0).max(1.0),
             Action::ToggleSpeakers => self.view.show_speakers = !self.view.show_speakers,

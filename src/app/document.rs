@@ -154,6 +154,7 @@ impl App {
         self.history = History::new();
         self.view.new_document();
         self.assist.reset();
+        self.drop_voices();
         self.looping = None;
         // The old recording goes with its document: no waveform or Play from the old audio
         // under a document that has none (install loads the new one's, if any).
@@ -344,6 +345,7 @@ impl App {
             }
             Done::Exported { path, result } => self.finish_export(path, result),
             Done::Checked(c) => self.checked(c),
+            Done::Voiced(v) => self.voiced(v),
             Done::FoundAtStart(found) => self.show_recovery(Some(found)),
             Done::Recovered(done) => self.finish_recovery(*done),
         }

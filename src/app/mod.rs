@@ -26,6 +26,7 @@ mod recording_choice;
 pub mod replace;
 pub mod speech;
 mod tasks;
+mod voice;
 mod window;
 
 pub use crate::ui::commands;
@@ -55,6 +56,10 @@ pub struct AppOptions {
     /// Whether native dialogs can open, when known beforehand (tests); None: detected before
     /// each dialog ([`dialog_service::detect`]).
     pub dialog_service: Option<dialog_service::DialogService>,
+    /// Embed every turn's voice once the recording is analysed (`app/voice.rs`). Off headless:
+    /// it is seconds of CPU per minute of audio in a debug build, and only the tests of the voice
+    /// evidence ask for it.
+    pub voice_analysis: bool,
 }
 
 impl AppOptions {
@@ -65,6 +70,7 @@ impl AppOptions {
             config_file: config::default_file(),
             data_dir: crate::session::recovery::data_root().ok(),
             dialog_service: None,
+            voice_analysis: true,
         }
     }
 
@@ -76,6 +82,7 @@ impl AppOptions {
             config_file: None,
             data_dir: None,
             dialog_service: None,
+            voice_analysis: false,
         }
     }
 }
@@ -117,6 +124,8 @@ pub struct App {
     pub(crate) speech: speech::SpeechCache,
     /// The correction assistant's findings and their re-checking.
     pub(crate) assist: assist::Assist,
+    /// The voice of every turn, once the recording is analysed (see [`voice`]).
+    pub(crate) voices: voice::Voices,
     /// The window was made to fit the screen (once, at the first frame that knows the monitor).
     window_fitted: bool,
 }
@@ -163,6 +172,7 @@ impl App {
             asks: asks::Asks { fixed: options_dialogs, ..Default::default() },
             speech: speech::SpeechCache::default(),
             assist: assist::Assist::default(),
+            voices: voice::Voices::default(),
             window_fitted: false,
         }
     }
@@ -195,6 +205,11 @@ impl App {
     /// The latest notification's text.
     pub fn status(&self) -> Option<&str> {
         self.notifications.get(self.view.status_from..)?.last().map(|n| n.text.as_str())
+    }
+
+    /// The names of the tasks running, as the status bar shows them (tests).
+    pub fn task_names(&self) -> Vec<String> {
+        self.tasks.infos().iter().map(|t| t.name.clone()).collect()
     }
 
     /// Every notification so far, oldest first.
@@ -294,6 +309,7 @@ impl App {
         self.read_autosave_error();
         self.recheck_when_due();
         self.read_player();
+        self.voices_when_due();
         self.window_events(&ctx);
         self.fit_window(&ctx);
         self.read_shortcuts(&ctx);

@@ -10,7 +10,7 @@ use crate::session::{DiskStamp, SaveError, Saved};
 use crate::ui::{Pending, TaskInfo};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
@@ -25,6 +25,8 @@ pub(crate) enum TaskKind {
     Recover,
     /// The correction assistant's re-check of the document.
     Check,
+    /// The voice embedding of the turns (`app/voice.rs`).
+    Voice,
 }
 
 /// What a file dialog was opened for (the in-window path field asks for the same things).
@@ -68,15 +70,37 @@ pub(crate) enum Done {
     Recovered(Box<super::autosave::Replayed>),
     /// The assistant's findings for the document as it was at `revision` (see `app/assist.rs`).
     Checked(super::assist::Checked),
+    /// Voice embeddings of some turns (see `app/voice.rs`).
+    Voiced(super::voice::Voiced),
 }
 
-/// Set when the user cancelled the task.
+/// What the work shares with the runner: set when the user cancelled the task, and how far the
+/// work says it is (percent + 1; 0 while it says nothing).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Cancel(Arc<AtomicBool>);
+pub(crate) struct Cancel {
+    flag: Arc<AtomicBool>,
+    progress: Arc<AtomicU32>,
+}
 
 impl Cancel {
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.flag.load(Ordering::Relaxed)
+    }
+
+    /// The flag itself, for library work that polls an `AtomicBool`.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.flag
+    }
+
+    /// How far the work is, 0 to 1 (shown beside the task's name from the next frame).
+    pub fn report(&self, fraction: f32) {
+        let percent = (fraction.clamp(0.0, 1.0) * 100.0) as u32;
+        self.progress.store(percent + 1, Ordering::Relaxed);
+    }
+
+    fn percent(&self) -> Option<u8> {
+        let p = self.progress.load(Ordering::Relaxed);
+        (p > 0).then(|| (p - 1).min(100) as u8)
     }
 }
 
@@ -115,7 +139,7 @@ impl Tasks {
         self.next_id += 1;
         let cancel = Cancel::default();
         self.running.push((id, Running { kind, cancel: cancel.clone() }));
-        self.infos.push(TaskInfo { id, name, cancellable });
+        self.infos.push(TaskInfo { id, name, cancellable, progress: None });
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
@@ -145,7 +169,7 @@ impl Tasks {
     pub fn cancel(&mut self, id: u64) {
         if self.infos.iter().any(|i| i.id == id && i.cancellable) {
             if let Some((_, r)) = self.running.iter().find(|(i, _)| *i == id) {
-                r.cancel.0.store(true, Ordering::Relaxed);
+                r.cancel.flag.store(true, Ordering::Relaxed);
             }
             self.forget(id);
         }
@@ -163,8 +187,14 @@ impl Tasks {
         wanted.then_some(done)
     }
 
-    /// The results that arrived since the last call.
+    /// The results that arrived since the last call (and the progress the running tasks report,
+    /// for [`Tasks::infos`]).
     pub fn poll(&mut self) -> Vec<Done> {
+        for info in &mut self.infos {
+            if let Some((_, r)) = self.running.iter().find(|(i, _)| *i == info.id) {
+                info.progress = r.cancel.percent();
+            }
+        }
         let mut out = Vec::new();
         while let Ok(msg) = self.rx.try_recv() {
             out.extend(self.accept(msg));
@@ -213,5 +243,25 @@ mod tests {
         assert!(t.is_empty());
         std::thread::sleep(Duration::from_millis(50));
         assert!(t.poll().is_empty(), "the cancelled task's result is dropped");
+    }
+
+    #[test]
+    fn a_task_s_reported_progress_shows_in_its_info() {
+        let ctx = egui::Context::default();
+        let mut t = Tasks::default();
+        let (reported_tx, reported_rx) = std::sync::mpsc::channel::<()>();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        t.spawn(&ctx, TaskKind::Voice, "Listening…".into(), true, move |c| {
+            c.report(0.42);
+            let _ = reported_tx.send(());
+            let _ = go_rx.recv();
+            exported("v")
+        });
+        assert_eq!(t.infos()[0].progress, None, "nothing reported yet");
+        reported_rx.recv().unwrap();
+        assert!(t.poll().is_empty());
+        assert_eq!(t.infos()[0].progress, Some(42));
+        go_tx.send(()).unwrap();
+        assert!(t.wait(Duration::from_secs(10)).is_some());
     }
 }

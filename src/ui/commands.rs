@@ -54,6 +54,7 @@ pub enum Action {
     NotAProblem,
     ToggleReviewed,
     NextUnreviewed,
+    RematchVoices,
 }
 
 /// Which menu a command belongs to (also the section of the help overlay and the docs).
@@ -450,6 +451,13 @@ pub const COMMANDS: &[CommandInfo] = &[
         name: "Next Unreviewed",
         shortcuts: &[ks(CTRL_SHIFT, Key::R)],
         description: "Go to the next turn not yet reviewed.",
+    },
+    CommandInfo {
+        action: Action::RematchVoices,
+        group: Group::Review,
+        name: "Re-match Unreviewed Turns…",
+        shortcuts: &[ks(CTRL_SHIFT, Key::B)],
+        description: "With the recording's voices analysed: list every turn not reviewed or set by hand whose voice is clearly another speaker's (each speaker's voice from the confirmed turns), with its scores; Apply is one undo step.",
     },
 ];
 

@@ -133,6 +133,8 @@ pub fn modals(ui: &mut egui::Ui, view: &mut ViewState, input: &Inputs, out: &mut
         Some(Modal::Spelling(p)) => super::spelling_preview::prompt(&ctx, p, out),
         Some(Modal::Snap(offer)) if super::snap::window(&ctx, offer, out) => view.modal = None,
         Some(Modal::Snap(_)) => {}
+        Some(Modal::Rematch(offer)) if super::rematch::window(&ctx, offer, out) => view.modal = None,
+        Some(Modal::Rematch(_)) => {}
         Some(Modal::ChooseRecording { options, chosen }) => super::recording_choice::prompt(&ctx, options, chosen, out),
     }
 }

@@ -31,6 +31,8 @@ pub struct TaskInfo {
     /// Shown while it runs ("Opening talk.txt…").
     pub name: String,
     pub cancellable: bool,
+    /// How far it is, percent, when the work reports it.
+    pub progress: Option<u8>,
 }
 
 /// The read-only inputs of one frame.
@@ -125,6 +127,7 @@ impl Inputs<'_> {
             Action::QuickFix | Action::NotAProblem => has_doc && !self.assist.findings.is_empty(),
             Action::ToggleReviewed => has_turn,
             Action::NextUnreviewed => has_doc && !self.doc.turns.is_empty(),
+            Action::RematchVoices => has_doc && self.speech_ready,
         }
     }
 }

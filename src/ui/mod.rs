@@ -19,6 +19,7 @@ mod notes;
 pub mod path_field;
 pub mod recording_choice;
 pub mod recovery;
+pub mod rematch;
 pub mod snap;
 mod speakers;
 pub mod spelling_preview;

@@ -9,6 +9,9 @@ fn tasks(ui: &mut egui::Ui, tasks: &[TaskInfo], out: &mut Commands) {
     for t in tasks {
         ui.spinner();
         ui.label(&t.name);
+        if let Some(p) = t.progress {
+            ui.label(format!("{p}%"));
+        }
         if t.cancellable && ui.small_button("Cancel").clicked() {
             out.push(Command::CancelTask(t.id));
         }

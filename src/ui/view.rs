@@ -49,6 +49,8 @@ pub enum Modal {
     Spelling(super::spelling_preview::SpellingPreview),
     /// Snap times to speech: what moves, and Apply.
     Snap(super::snap::SnapOffer),
+    /// Re-match unreviewed turns by voice: what changes, and Apply.
+    Rematch(super::rematch::RematchOffer),
     /// Several audio or video files beside the transcript: which is the recording?
     ChooseRecording {
         options: Vec<super::RecordingOption>,

@@ -32,11 +32,22 @@ pub fn embed_turns(
     cancel: &AtomicBool,
     progress: impl FnMut(f32),
 ) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
-    let spans = turn_spans(doc, speech, duration_ms);
+    embed_spans(path, &turn_spans(doc, speech, duration_ms), cancel, progress)
+}
+
+/// The voice embedding of each of `spans` (any subset of a transcript's [`turn_spans`]: the
+/// editor re-embeds only the turns whose span changed), in the order given. One decode of the
+/// recording, up to the last span's end.
+pub fn embed_spans(
+    path: &Path,
+    spans: &[TurnSpan],
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
     let mut enc = VoiceEncoder::bundled()?;
     let mut out = vec![None; spans.len()];
     let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
-    analyze_recording(&mut enc, path, &spans, &opts, cancel, progress, |tv| {
+    analyze_recording(&mut enc, path, spans, &opts, cancel, progress, |tv| {
         if let Some(slot) = out.get_mut(tv.turn) {
             *slot = tv.embedding;
         }

@@ -1,0 +1,253 @@
+//! The voice of every turn, in the editor: once the recording's speech analysis is ready, each
+//! turn's speech is embedded on the task runner (`TaskKind::Voice`, cancellable), and the results
+//! are kept by turn id with the speech window they came from. An edit that moves a turn's
+//! window (its time, or its neighbour's) re-embeds that turn only, once the document has stayed
+//! unchanged for the assistant's debounce; a turn whose window is unchanged keeps its embedding.
+//! Another recording, or another analysis of it, starts over.
+//!
+//! The voice pass decodes the recording again (`audio::voice::turns::embed_spans`): the one pass
+//! keeps no samples (a 3-hour file would not fit), and the embedding needs only the turns' speech.
+//! Its results feed the assistant's re-check (`app/assist.rs`) and Re-match unreviewed turns.
+
+use super::App;
+use super::assist::DEBOUNCE;
+use super::tasks::{Done, TaskKind};
+use crate::assist::voice::REMATCH_MARGIN;
+use crate::assist::{TurnVoice, VoiceEvidence, rematch, rematch_edit};
+use crate::audio::SpeechMap;
+use crate::audio::voice::TurnSpan;
+use crate::audio::voice::turns::{embed_spans, turn_spans};
+use crate::model::{Ms, Transcript, TurnId};
+use crate::ui::Level;
+use crate::ui::Modal;
+use crate::ui::rematch::RematchOffer;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Each turn's window when embedded, and its embedding (None: too little speech).
+type ByTurn = HashMap<TurnId, (TurnSpan, Option<Vec<f32>>)>;
+
+/// The voice results as they stand, for a check on the task runner: the evidence is built there
+/// (at 10,000 turns it is a few milliseconds of windows and copies).
+pub(crate) struct VoiceSnapshot {
+    by_turn: Arc<ByTurn>,
+    map: Arc<SpeechMap>,
+    duration_ms: Ms,
+}
+
+impl VoiceSnapshot {
+    /// The voice of every turn of `doc` whose embedding is for its current window.
+    pub(crate) fn evidence(&self, doc: &Transcript) -> VoiceEvidence {
+        let spans = turn_spans(doc, Some(&self.map), self.duration_ms);
+        let turns = doc
+            .turns
+            .iter()
+            .zip(spans)
+            .filter_map(|(t, s)| match self.by_turn.get(&t.id) {
+                Some((had, Some(e))) if *had == s => Some(TurnVoice::embedded(t.id, e.clone())),
+                _ => None,
+            })
+            .collect();
+        VoiceEvidence { turns }
+    }
+}
+
+/// A finished voice pass over some turns.
+pub(crate) struct Voiced {
+    generation: u64,
+    turns: Vec<(TurnId, TurnSpan)>,
+    result: Result<Vec<Option<Vec<f32>>>, String>,
+}
+
+/// The embeddings of the open document's turns and the state of their computing.
+#[derive(Default)]
+pub(crate) struct Voices {
+    /// Bumped for every new document or recording: a pass over the old one is dropped.
+    generation: u64,
+    /// The recording and the speech analysis the embeddings come from.
+    source: Option<(PathBuf, Arc<SpeechMap>)>,
+    /// Each turn's window when embedded, and its embedding (None: too little speech).
+    /// Shared with the check that is running (copied on write only then).
+    by_turn: Arc<ByTurn>,
+    running: bool,
+    /// The running pass's task, cancelled when the document or the recording changes.
+    task: Option<u64>,
+    /// Stopped (cancelled, or the recording cannot be read) until the recording changes.
+    stopped: bool,
+    /// The revision whose every turn is embedded.
+    done_for: Option<u64>,
+    /// Bumped whenever embeddings arrive (the findings are then re-checked).
+    pub(crate) version: u64,
+    /// The revision last seen unembedded, and since when (egui's input time, seconds).
+    seen: Option<(u64, f64)>,
+    /// Turns embedded since the recording was analysed (tests: edits re-embed only what moved).
+    embedded: usize,
+}
+
+impl Voices {
+    pub fn reset(&mut self) {
+        *self = Voices { generation: self.generation + 1, version: self.version + 1, ..Default::default() };
+    }
+}
+
+impl App {
+    /// Another document or recording: the running pass is cancelled (its result would be
+    /// dropped anyway) and nothing of the old embeddings is kept.
+    pub(crate) fn drop_voices(&mut self) {
+        if let Some(id) = self.voices.task.take()
+            && self.voices.running
+        {
+            self.tasks.cancel(id);
+        }
+        self.voices.reset();
+    }
+
+    /// Every turn's window as the speech map gives it now (None without an analysis).
+    fn voice_spans(&self) -> Option<Vec<TurnSpan>> {
+        let map = self.speech.map()?;
+        let duration = self.player_state.duration_ms?;
+        Some(turn_spans(&self.doc, Some(map), duration))
+    }
+
+    /// Once a frame: start a voice pass over the turns not embedded for their current window.
+    pub(crate) fn voices_when_due(&mut self) {
+        let source = self.audio_path.clone().zip(self.speech.map().cloned()).filter(|_| self.options.voice_analysis);
+        let same = match (&self.voices.source, &source) {
+            (Some((p, m)), Some((q, n))) => p == q && Arc::ptr_eq(m, n),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            self.drop_voices();
+            self.voices.source = source;
+        }
+        if self.voices.running && !self.tasks.running(TaskKind::Voice) {
+            // Cancelled by the user: no more passes until the recording changes.
+            self.voices.running = false;
+            self.voices.stopped = true;
+        }
+        let rev = self.history.revision();
+        let Some((path, _)) = self.voices.source.clone() else { return };
+        if self.voices.running || self.voices.stopped || self.voices.done_for == Some(rev) {
+            return;
+        }
+        let now = self.ctx.input(|i| i.time);
+        let since = match self.voices.seen {
+            Some((r, t)) if r == rev => t,
+            _ => {
+                self.voices.seen = Some((rev, now));
+                now
+            }
+        };
+        let waited = Duration::from_secs_f64((now - since).max(0.0));
+        if !self.voices.by_turn.is_empty() && waited < DEBOUNCE {
+            self.ctx.request_repaint_after(DEBOUNCE - waited);
+            return;
+        }
+        let Some(spans) = self.voice_spans() else { return };
+        let todo: Vec<(TurnId, TurnSpan)> = self
+            .doc
+            .turns
+            .iter()
+            .zip(spans)
+            .filter(|(t, s)| self.voices.by_turn.get(&t.id).is_none_or(|(had, _)| had != s))
+            .map(|(t, s)| (t.id, s))
+            .collect();
+        if todo.is_empty() {
+            self.voices.done_for = Some(rev);
+            return;
+        }
+        self.voices.running = true;
+        let generation = self.voices.generation;
+        let name = format!("Listening to the voices of {} turns…", todo.len());
+        self.voices.task = Some(self.tasks.spawn(&self.ctx, TaskKind::Voice, name, true, move |cancel| {
+            let spans: Vec<TurnSpan> = todo.iter().map(|(_, s)| s.clone()).collect();
+            let result = embed_spans(&path, &spans, cancel.flag(), |p| cancel.report(p))
+                .map_err(|e| format!("{}: {e}", path.display()));
+            Done::Voiced(Voiced { generation, turns: todo, result })
+        }));
+    }
+
+    pub(crate) fn voiced(&mut self, v: Voiced) {
+        if v.generation != self.voices.generation {
+            return;
+        }
+        self.voices.running = false;
+        match v.result {
+            Ok(embeddings) => {
+                self.voices.embedded += v.turns.len();
+                for ((id, span), e) in v.turns.into_iter().zip(embeddings) {
+                    Arc::make_mut(&mut self.voices.by_turn).insert(id, (span, e));
+                }
+                self.voices.version += 1;
+                self.ctx.request_repaint();
+            }
+            Err(e) => {
+                self.voices.stopped = true;
+                self.notify(Level::Error, format!("The voices cannot be analysed: {e}"));
+            }
+        }
+    }
+
+    /// The voice results for a check (None: no recording analysed, or no turn embedded yet).
+    pub(crate) fn voice_snapshot(&self) -> Option<VoiceSnapshot> {
+        if self.voices.by_turn.is_empty() {
+            return None;
+        }
+        let map = self.speech.map()?.clone();
+        let duration_ms = self.player_state.duration_ms?;
+        Some(VoiceSnapshot { by_turn: self.voices.by_turn.clone(), map, duration_ms })
+    }
+
+    /// Every turn of the document embedded for its current window (tests).
+    pub fn voices_ready(&self) -> bool {
+        !self.voices.running && self.voices.done_for == Some(self.history.revision())
+    }
+
+    /// Every turn embedded for its window as it is now (an edit that moved no window needs no
+    /// new pass, even before the debounce has let the pass look).
+    fn voices_complete(&self) -> bool {
+        let Some(spans) = self.voice_spans().filter(|_| !self.voices.running) else { return false };
+        let by = &self.voices.by_turn;
+        self.doc.turns.iter().zip(spans).all(|(t, s)| by.get(&t.id).is_some_and(|(had, _)| *had == s))
+    }
+
+    /// How many turns the voice passes embedded since the recording was analysed (tests).
+    pub fn voice_turns_embedded(&self) -> usize {
+        self.voices.embedded
+    }
+
+    /// Re-match unreviewed turns: show every unconfirmed turn whose voice is clearly another
+    /// speaker's (each speaker's voice from the turns reviewed or set by hand); Apply is one edit.
+    pub(crate) fn offer_rematch(&mut self) {
+        if !self.voices_complete() {
+            let msg = if self.voices.stopped {
+                "The voices were not analysed (the pass stopped); reopen the recording to try again."
+            } else {
+                "The voices are still being analysed; try again when the task is done."
+            };
+            self.notify(Level::Info, msg);
+            return;
+        }
+        let ev = self.voice_snapshot().map(|v| v.evidence(&self.doc)).unwrap_or_default();
+        let found = rematch(&self.doc, &ev, REMATCH_MARGIN);
+        let doc = &self.doc;
+        let lines = found
+            .iter()
+            .map(|l| {
+                format!(
+                    "#{:<5} {} → {}  ({:.2} vs {:.2})",
+                    l.turn + 1,
+                    doc.speaker_name(l.from),
+                    doc.speaker_name(l.to),
+                    l.similarity,
+                    l.own_similarity
+                )
+            })
+            .collect();
+        let edit = (!found.is_empty()).then(|| rematch_edit(&found));
+        self.view.modal = Some(Modal::Rematch(RematchOffer { lines, edit }));
+    }
+}

@@ -7,7 +7,7 @@ use turnfix::app::{App, AppOptions};
 
 #[path = "common/editor.rs"]
 mod editor;
-use editor::harness_for;
+use editor::{harness_for, settle_loading};
 
 fn folder() -> tempfile::TempDir {
     let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample");
@@ -25,7 +25,7 @@ fn several_recordings_are_asked_about_with_the_best_proposed() {
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(&dir.path().join("sample_otter_ai.txt")).unwrap();
     let mut h = harness_for(app);
-    h.run();
+    settle_loading(&mut h);
     assert!(h.query_by_label("Which file is the recording?").is_some(), "the editor asks");
     assert!(h.query_by_label_contains("sample.mp3").is_some());
     let best = h.get_by_label_contains("— best fit").accesskit_node().label().unwrap_or_default();
@@ -49,7 +49,7 @@ fn one_recording_is_not_asked_about() {
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(&dir.path().join("sample_otter_ai.txt")).unwrap();
     let mut h = harness_for(app);
-    h.run();
+    settle_loading(&mut h);
     assert!(h.query_by_label("Which file is the recording?").is_none());
     assert_eq!(h.state().audio_path(), Some(dir.path().join("GMT20251230-200427_Recording.mp3").as_path()));
 }

@@ -6,34 +6,13 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions};
 use turnfix::assist::Kind;
 use turnfix::model::{Transcript, TranscriptBuilder};
 
-/// The editor's harness, given a few more steps to settle: after an edit the panel waits a
-/// moment (two of kittest's quarter-second steps), then checks on the task runner.
-fn harness_for(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .with_max_steps(16)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
-}
-
-/// Step until the editor is idle: every task (the re-check, a save) done and no frame asking for
-/// the next. `run()` alone has a step budget that a task still running under load can exceed.
-fn settle(h: &mut Harness<'static, App>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        h.state_mut().wait_for_jobs();
-        if h.run_ok().is_some() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the editor does not settle");
-    }
-}
+#[path = "common/editor.rs"]
+mod editor;
+use editor::{harness_with_max_steps, settle};
 
 /// A short interview with known faults: Ann thanks Bob but Cy answers (a handoff), Bob's two
 /// turns in a row (a run), an empty turn.
@@ -58,7 +37,7 @@ fn open(dir: &Path, doc: &Transcript) -> (PathBuf, Harness<'static, App>) {
 fn reopen(path: &Path) -> Harness<'static, App> {
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(path).unwrap();
-    let mut h = harness_for(app);
+    let mut h = harness_with_max_steps(app, 16);
     settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
     settle(&mut h);

@@ -4,30 +4,12 @@
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions};
 use turnfix::model::{Transcript, TranscriptBuilder};
 
-fn harness_for(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .with_max_steps(16)
-        .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
-}
-
-/// Step until every task (the re-check) is done and no frame asks for the next.
-fn settle(h: &mut Harness<'static, App>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        h.state_mut().wait_for_jobs();
-        if h.run_ok().is_some() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the editor does not settle");
-    }
-}
+#[path = "common/editor.rs"]
+mod editor;
+use editor::{harness_with_max_steps, settle};
 
 /// "Mariupal" for the keyword "Mariupol": twice in turn 2, once in turn 3.
 fn misspelt() -> Transcript {
@@ -51,7 +33,7 @@ fn the_spelling_fix_previews_then_replaces_everywhere_as_one_step() {
     turnfix::session::save_json(&misspelt(), &path).unwrap();
     let mut app = App::new(&egui::Context::default(), AppOptions::headless());
     app.open_sync(&path).unwrap();
-    let mut h = harness_for(app);
+    let mut h = harness_with_max_steps(app, 16);
     settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
     settle(&mut h);

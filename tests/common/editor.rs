@@ -12,11 +12,34 @@ use turnfix::model::{Transcript, TranscriptBuilder};
 /// or two more on a loaded machine is not a failure; a UI that never settles still is.
 #[allow(dead_code)] // a suite with its own window size does not use it
 pub fn harness_for(app: App) -> Harness<'static, App> {
+    harness_with_max_steps(app, 200)
+}
+
+/// The same harness with `run()`'s step budget set: suites that count kittest's quarter-second
+/// steps (the assistant's 300 ms pause before a re-check) keep it small.
+#[allow(dead_code)]
+pub fn harness_with_max_steps(app: App, steps: u64) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_accessibility_check(false)
-        .with_max_steps(200)
+        .with_max_steps(steps)
         .build_ui_state(|ui, app: &mut App| app.ui_root(ui), app)
+}
+
+/// Step until the editor is idle: every task (a re-check, a save) done and no frame asking for
+/// the next, failing after a minute. `run()` alone has a step budget that a task still running
+/// under load can exceed.
+#[allow(dead_code)]
+pub fn settle(h: &mut Harness<'static, App>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        h.state_mut().wait_for_jobs();
+        if h.run_ok().is_some() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the editor does not settle");
+    }
 }
 
 /// Frames until a recording being loaded has loaded or failed and the app has settled (its

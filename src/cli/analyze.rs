@@ -25,18 +25,25 @@ pub struct AnalyzeArgs {
     pub no_voice: bool,
 }
 
-/// The analysis of `rec`, from the cache or computed with a progress bar on stderr (hidden when
-/// stderr is not a terminal). Errors name the file.
-pub fn analysis_of(rec: &Path) -> anyhow::Result<Analysis> {
-    if let Some(a) = analysis::load_cached(rec) {
-        return Ok(a);
-    }
+/// The progress bar the long CLI passes draw on stderr (0–1000; hidden when stderr is not a
+/// terminal).
+pub fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(1000);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% ({eta} left)")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+    bar
+}
+
+/// The analysis of `rec`, from the cache or computed with a progress bar on stderr (hidden when
+/// stderr is not a terminal). Errors name the file.
+pub fn analysis_of(rec: &Path) -> anyhow::Result<Analysis> {
+    if let Some(a) = analysis::load_cached(rec) {
+        return Ok(a);
+    }
+    let bar = progress_bar();
     let name = rec.file_name().map_or_else(|| rec.display().to_string(), |n| n.to_string_lossy().into_owned());
     bar.set_message(format!("listening to {name}"));
     let r = analysis::compute(rec, &AtomicBool::new(false), |p| bar.set_position((p * 1000.0) as u64));

@@ -25,12 +25,7 @@ pub fn similarities(rec: &Path, doc: &Transcript, speech: &[TurnWindow]) -> anyh
     let mut enc = VoiceEncoder::bundled()?;
     let spans: Vec<TurnSpan> =
         speech.iter().map(|((a, b), segs)| TurnSpan { start_ms: *a, end_ms: *b, speech: Some(segs.clone()) }).collect();
-    let bar = indicatif::ProgressBar::new(1000);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% ({eta} left)")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = super::analyze::progress_bar();
     bar.set_message("voices");
     let mut index = SpeakerIndex::new(doc.speakers.len());
     let speaker_of = |i: usize| doc.speakers.iter().position(|s| s.id == doc.turns[i].speaker);

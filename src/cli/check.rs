@@ -26,12 +26,7 @@ pub struct CheckArgs {
 fn voice_evidence(audio: &Path, doc: &Transcript) -> anyhow::Result<VoiceEvidence> {
     let an = super::analyze::analysis_of(audio)?;
     let map = an.speech.map();
-    let bar = indicatif::ProgressBar::new(1000);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}% ({eta} left)")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = super::analyze::progress_bar();
     bar.set_message("voices");
     let embeddings = turnfix::audio::voice::turns::embed_turns(
         audio,

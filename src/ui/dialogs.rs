@@ -180,3 +180,21 @@ pub fn settings(ctx: &egui::Context, view: &mut ViewState, input: &Inputs, out: 
     }
     view.show_settings = open;
 }
+
+/// The buttons under a preview of one edit: Apply (pushes the edit) and Cancel, or only Close
+/// when there is nothing to apply. True when the window should close.
+pub(super) fn apply_or_cancel(ui: &mut egui::Ui, edit: Option<&crate::edit::Edit>, out: &mut super::Commands) -> bool {
+    let mut close = false;
+    ui.horizontal(|ui| {
+        if let Some(edit) = edit
+            && ui.button("Apply").clicked()
+        {
+            out.push(super::Command::Apply(edit.clone()));
+            close = true;
+        }
+        if ui.button(if edit.is_some() { "Cancel" } else { "Close" }).clicked() {
+            close = true;
+        }
+    });
+    close
+}

@@ -1,7 +1,7 @@
 //! The Re-match unreviewed turns window: each turn whose voice is clearly another speaker's,
 //! with its scores, and Apply, which asks for the one undoable edit the app prepared.
 
-use super::{Command, Commands};
+use super::Commands;
 use crate::edit::Edit;
 
 /// What re-matching would change, as the app prepared it.
@@ -31,17 +31,7 @@ pub fn window(ctx: &egui::Context, offer: &RematchOffer, out: &mut Commands) -> 
             });
         }
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if let Some(edit) = &offer.edit
-                && ui.button("Apply").clicked()
-            {
-                out.push(Command::Apply(edit.clone()));
-                close = true;
-            }
-            if ui.button(if offer.edit.is_some() { "Cancel" } else { "Close" }).clicked() {
-                close = true;
-            }
-        });
+        close |= super::dialogs::apply_or_cancel(ui, offer.edit.as_ref(), out);
     });
     close
 }

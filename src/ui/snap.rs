@@ -1,7 +1,7 @@
 //! The Snap times to speech window: how many turns move and by how much (the summary, then
 //! each move), and Apply, which asks for the one undoable edit the app prepared.
 
-use super::{Command, Commands};
+use super::Commands;
 use crate::edit::Edit;
 use crate::model::{Ms, format_otter_time};
 
@@ -32,17 +32,7 @@ pub fn window(ctx: &egui::Context, offer: &SnapOffer, out: &mut Commands) -> boo
             });
         }
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if let Some(edit) = &offer.edit
-                && ui.button("Apply").clicked()
-            {
-                out.push(Command::Apply(edit.clone()));
-                close = true;
-            }
-            if ui.button(if offer.edit.is_some() { "Cancel" } else { "Close" }).clicked() {
-                close = true;
-            }
-        });
+        close |= super::dialogs::apply_or_cancel(ui, offer.edit.as_ref(), out);
     });
     close
 }

@@ -38,9 +38,11 @@ pub struct Encoder {
 }
 
 /// One tensor of the weights file: its name, shape and values.
-type Tensor = (String, Vec<usize>, Vec<f32>);
+pub type Tensor = (String, Vec<usize>, Vec<f32>);
 
-fn parse(bytes: &[u8]) -> Result<Vec<Tensor>, String> {
+/// The tensors of a weights file (f16 on disk, f32 here). Public for tools/lstm-compare, which
+/// runs the same weights through candle.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Tensor>, String> {
     let mut p = 0usize;
     let mut take = |n: usize| -> Result<&[u8], String> {
         let s = bytes.get(p..p + n).ok_or("the file is truncated")?;

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::mono16k::{Listener, NoListener};
 use super::speech::SpeechActivity;
-use super::vad::{self, Earshot, Energy};
+use super::vad::{self, Vad};
 use super::{AudioError, Peaks, decode, peaks};
 
 /// What the pass gives.
@@ -27,8 +27,9 @@ impl Analysis {
 }
 
 /// Speech cache file: magic, sample rate (u32), frame samples (u32), frames n (u64), n earshot
-/// scores, n energy decisions.
-const MAGIC: &[u8; 8] = b"TFSPEEC2";
+/// scores, n energy decisions. (3: the gated detector and the energy decisions over the whole
+/// recording's floor.)
+const MAGIC: &[u8; 8] = b"TFSPEEC3";
 
 /// Decode `path` once for peaks and speech activity.
 pub fn compute(path: &Path, cancel: &AtomicBool, progress: impl FnMut(f32)) -> Result<Analysis, AudioError> {
@@ -58,6 +59,16 @@ pub fn compute_with<X: Listener>(
     compute_threads_with(source, 2, cancel, progress, extra)
 }
 
+/// How the pass runs earshot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Gate {
+    /// Skip it in long near-silence ([`vad::GATE_DB`]): what the app does.
+    #[default]
+    On,
+    /// Run it on every frame (for comparison: tests and the `whole/peaks_speech_ungated` bench).
+    Off,
+}
+
 /// [`compute_with`] on at most `threads` threads (1: one continuous decode).
 pub fn compute_threads_with<X: Listener>(
     source: &decode::Source,
@@ -66,24 +77,41 @@ pub fn compute_threads_with<X: Listener>(
     progress: impl FnMut(f32),
     extra: &(dyn Fn(u64) -> X + Sync),
 ) -> Result<(Analysis, Vec<X>), AudioError> {
+    compute_gated(source, threads, Gate::On, cancel, progress, extra).map(|(a, x, _)| (a, x))
+}
+
+/// [`compute_threads_with`] with the gate chosen; also returns how many frames the gate kept
+/// from earshot.
+pub fn compute_gated<X: Listener>(
+    source: &decode::Source,
+    threads: usize,
+    gate: Gate,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+    extra: &(dyn Fn(u64) -> X + Sync),
+) -> Result<(Analysis, Vec<X>, u64), AudioError> {
     let rate = source.open()?.info().sample_rate;
-    let make = |at: u64| ((Earshot::default(), Energy::default()), extra(at));
+    let make = |at: u64| (Vad::new(gate == Gate::On), extra(at));
     let (peaks, frames, parts) = if threads > 1 {
         peaks::compute_listening(source, cancel, progress, &make)?
     } else {
         peaks::compute_listening_threads(source, 1, cancel, progress, &make)?
     };
-    let mut vads = Vec::new();
-    let mut energies = Vec::new();
+    let mut scores = Vec::new();
+    let mut db = Vec::new();
     let mut extras = Vec::new();
-    for ((v, e), x) in parts {
-        vads.push(v.finish());
-        energies.push(e.finish(vad::ENERGY_DB));
+    let mut skipped = 0;
+    for (v, x) in parts {
+        let p = v.finish();
+        db.push((p.scores.first, p.db));
+        scores.push(p.scores);
+        skipped += p.skipped;
         extras.push(x);
     }
-    let speech =
-        SpeechActivity { frame_samples: vad::FRAME as u32, scores: vad::join(vads), energy: vad::join(energies) };
-    Ok((Analysis { peaks, frames, sample_rate: rate, speech }, extras))
+    // The energy decisions against the whole recording's noise floor (not each stretch's).
+    let energy = vad::energy_scores(&vad::join_db(db), vad::ENERGY_DB);
+    let speech = SpeechActivity { frame_samples: vad::FRAME as u32, scores: vad::join(scores), energy };
+    Ok((Analysis { peaks, frames, sample_rate: rate, speech }, extras, skipped))
 }
 
 /// The cache file of `path`'s speech activity in `dir` (beside its peaks).

@@ -63,7 +63,7 @@ impl Default for Smoothing {
             min_gap_ms: 300,
             min_speech_ms: 48,
             extend_before_ms: 640,
-            extend_after_ms: 160,
+            extend_after_ms: 500,
             lead_in_ms: LEAD_IN_MS,
         }
     }

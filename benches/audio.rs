@@ -8,7 +8,10 @@
 //! - `seek_ui/mp3`: the caller's time for one `Player::seek`.
 //! - `whole/decode/<file>`: a bare single-threaded decode of the whole file.
 //! - `whole/peaks/<file>`: the waveform peaks of the whole file (no cache).
-//! - `whole/peaks_speech/<file>`: the one pass: peaks plus speech activity (earshot), no cache.
+//! - `whole/peaks_speech/<file>`: the one pass: peaks plus speech activity (earshot, gated in
+//!   long near-silence), no cache.
+//! - `whole/peaks_speech_ungated/<file>`: the same with earshot on every frame (what the gate
+//!   saves).
 //! - `peaks_cache/reopen`: reading the 72-minute recording's peaks back from the disk cache.
 //! - `analysis_cache/reopen`: reading its peaks and speech activity back from the disk cache.
 
@@ -19,6 +22,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use turnfix::audio::peaks::NoListener;
 use turnfix::audio::probe::{timed_seek, wait_ready};
 use turnfix::audio::{Player, SourceTap, analysis, decode, peaks};
 
@@ -143,6 +147,15 @@ fn bench_whole_file(c: &mut Criterion) {
         });
         g.bench_function(format!("peaks_speech/{file}"), |b| {
             b.iter(|| analysis::compute(&path, &AtomicBool::new(false), |_| {}).unwrap().speech.scores.len())
+        });
+        g.bench_function(format!("peaks_speech_ungated/{file}"), |b| {
+            b.iter(|| {
+                let source = decode::open(&path).unwrap().source();
+                let cancel = AtomicBool::new(false);
+                let (a, _, _) =
+                    analysis::compute_gated(&source, 2, analysis::Gate::Off, &cancel, |_| {}, &|_| NoListener).unwrap();
+                a.speech.scores.len()
+            })
         });
     }
     g.finish();

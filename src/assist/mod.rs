@@ -16,7 +16,7 @@ pub mod voice;
 mod words;
 
 pub use finding::{Evidence, Finding, Kind, Suggestion};
-pub use voice::{RematchLine, TurnVoice, VoiceChange, VoiceEvidence, rematch, rematch_edit};
+pub use voice::{RematchLine, TurnVoice, VoiceChange, VoiceEvidence, has_own_audio, rematch, rematch_edit};
 
 use crate::edit::Edit;
 use crate::model::{Ms, Transcript, TurnId};

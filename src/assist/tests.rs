@@ -279,6 +279,69 @@ fn a_speaker_with_one_other_voiced_turn_is_too_thin_a_reference() {
     assert!(voice_at(&ev, 4));
 }
 
+fn voice_flags(d: &Transcript, ev: &VoiceEvidence, i: usize) -> bool {
+    check(d, &Context { audio_ms: None, voice: Some(ev) })
+        .iter()
+        .any(|f| f.turn == i && (f.kind == Kind::VoiceMismatch || f.also.contains(&Kind::VoiceMismatch)))
+}
+
+/// Ann's voice along x, Bob's along y, four seconds a turn; turn 4 (Ann) gets `e`, turn 5
+/// starts `gap` ms after it.
+fn ann_and_bob(text4: &str, gap: u64) -> Transcript {
+    let mut turns = vec![("Ann", 0, "a"), ("Bob", 4_000, "b"), ("Ann", 8_000, "c"), ("Bob", 12_000, "d")];
+    turns.push(("Ann", 16_000, text4));
+    for (k, who) in ["Bob", "Ann", "Bob", "Ann"].into_iter().enumerate() {
+        turns.push((who, 16_000 + gap + 4_000 * k as u64, "e"));
+    }
+    doc(&turns)
+}
+
+const ANN_BOB: [[f32; 2]; 9] =
+    [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]];
+
+#[test]
+fn voice_says_nothing_about_a_turn_without_audio_of_its_own() {
+    // Turn 4 (Ann) sounds like Bob: found when it has words and a window of its own.
+    let d = ann_and_bob("some words", 4_000);
+    assert!(voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+    // An empty turn: its window's sound is someone else's.
+    let d = ann_and_bob("", 4_000);
+    assert!(!voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+    // Starting at the same second as the next turn: the two share their audio.
+    let d = ann_and_bob("some words", 0);
+    assert!(!voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+}
+
+#[test]
+fn a_short_turn_must_stand_further_from_its_speaker() {
+    // Turn 4 is a little more like Bob (0.727) than like Ann (0.687): 0.04 apart, past the
+    // margin of an 8 s turn (0.025), short of a 1 s turn's (0.071).
+    let mut emb = ANN_BOB;
+    emb[4] = [0.6865, 0.7272];
+    let long = ann_and_bob("some words", 8_000);
+    assert!(voice_flags(&long, &voiced(&long, &emb), 4));
+    let short = ann_and_bob("some words", 1_000);
+    assert!(!voice_flags(&short, &voiced(&short, &emb), 4));
+}
+
+#[test]
+fn a_voice_heard_for_under_a_second_and_a_half_is_no_reference() {
+    // Cy speaks twice, 0.5 s each; turn 4 (Ann) sounds like Cy, not Ann.
+    let cy_at = |gap: u64| {
+        let mut t = vec![("Cy", 0, "yes"), ("Cy", gap, "yes")];
+        for (k, who) in ["Ann", "Bob", "Ann", "Bob", "Ann", "Ann", "Bob"].into_iter().enumerate() {
+            t.push((who, 2 * gap + 4_000 * k as u64, "words"));
+        }
+        doc(&t)
+    };
+    let emb =
+        [[1.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]];
+    let thin = cy_at(500);
+    assert!(!voice_flags(&thin, &voiced(&thin, &emb), 6), "a second of Cy is no reference");
+    let heard = cy_at(2_000);
+    assert!(voice_flags(&heard, &voiced(&heard, &emb), 6), "four seconds of Cy are");
+}
+
 #[test]
 fn two_voices_suggest_a_split() {
     let d = doc(&[("Ann", 0, "first half of it then second half"), ("Bob", 10_000, "ok")]);

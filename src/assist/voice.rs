@@ -40,13 +40,27 @@ pub struct VoiceEvidence {
     pub turns: Vec<TurnVoice>,
 }
 
-/// How much more like another speaker a turn must be than like its own to be flagged (tuned
-/// with `benches/assist_voice.rs`; the trade-off is in docs/performance.md).
-pub const MISMATCH_MARGIN: f32 = 0.06;
+/// How much more like another speaker a turn of [`MARGIN_AT_MS`] must be than like its own to
+/// be flagged; a turn of length L asks for `MISMATCH_MARGIN * sqrt(MARGIN_AT_MS / L)` (L within
+/// [`WEIGHT_MIN_MS`]..[`WEIGHT_MAX_MS`]): a short turn's embedding wanders more, so it must
+/// stand further off. Tuned with `benches/assist_voice.rs`; the trade-off is in
+/// docs/performance.md.
+pub const MISMATCH_MARGIN: f32 = 0.05;
+/// The turn length at which the margin is [`MISMATCH_MARGIN`] (ms).
+pub const MARGIN_AT_MS: Ms = 2_000;
+/// A turn weighs its length in its speaker's centroid, counted within these bounds (ms): the
+/// voice of a 6 s turn is steadier than a 0.5 s "yes", which in same-room meetings is often
+/// half someone else's. The same weights as `audio::voice::turn_weight`.
+pub const WEIGHT_MIN_MS: Ms = 300;
+pub const WEIGHT_MAX_MS: Ms = 8_000;
 /// A turn is judged against its own speaker only when that speaker has at least this many
 /// other turns with a voice: one other turn is too thin a reference (in the short meeting
 /// excerpts most false alarms came from speakers with two turns in all).
 pub const MIN_REFERENCE_TURNS: usize = 2;
+/// A speaker's voice is a reference (for its own turns and for others') only when it is
+/// built from at least this much speech (ms, summed turn lengths as weighted): in same-room
+/// meetings a speaker heard only in two "yes"es was the voice every short turn resembled.
+pub const MIN_REFERENCE_MS: Ms = 1_500;
 /// The margin re-matching asks for.
 pub const REMATCH_MARGIN: f32 = 0.1;
 
@@ -60,24 +74,44 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa.sqrt() * bb.sqrt()) }
 }
 
-/// Sum of embeddings per speaker over the turns `keep` accepts.
+/// Turn `index`'s length for weighting: its time window (start to end, or to the next turn),
+/// 2 s when it has none, within [`WEIGHT_MIN_MS`]..[`WEIGHT_MAX_MS`].
+fn turn_len(doc: &Transcript, index: usize) -> Ms {
+    let len = doc.effective_end(index) - doc.turns[index].start_ms;
+    if len == 0 { MARGIN_AT_MS } else { len.clamp(WEIGHT_MIN_MS, WEIGHT_MAX_MS) }
+}
+
+/// A turn's weight in its speaker's centroid: its length in seconds.
+fn weight(doc: &Transcript, index: usize) -> f32 {
+    turn_len(doc, index) as f32 / 1000.0
+}
+
+/// The margin turn `index` must clear to be flagged (see [`MISMATCH_MARGIN`]).
+fn margin(doc: &Transcript, index: usize) -> f32 {
+    MISMATCH_MARGIN * (MARGIN_AT_MS as f32 / turn_len(doc, index) as f32).sqrt()
+}
+
+/// Weighted sum of embeddings per speaker over the turns `keep` accepts, with the number of
+/// turns summed and their total weight.
 fn sums(
     doc: &Transcript,
     emb: &HashMap<TurnId, &[f32]>,
     keep: impl Fn(usize) -> bool,
-) -> HashMap<SpeakerId, (Vec<f32>, usize)> {
-    let mut out: HashMap<SpeakerId, (Vec<f32>, usize)> = HashMap::new();
+) -> HashMap<SpeakerId, (Vec<f32>, usize, f32)> {
+    let mut out: HashMap<SpeakerId, (Vec<f32>, usize, f32)> = HashMap::new();
     for (i, t) in doc.turns.iter().enumerate() {
         let Some(e) = emb.get(&t.id) else { continue };
         if !keep(i) {
             continue;
         }
-        let s = out.entry(t.speaker).or_insert_with(|| (vec![0.0; e.len()], 0));
+        let w = weight(doc, i);
+        let s = out.entry(t.speaker).or_insert_with(|| (vec![0.0; e.len()], 0, 0.0));
         if s.0.len() == e.len() {
             for (a, b) in s.0.iter_mut().zip(e.iter()) {
-                *a += b;
+                *a += w * b;
             }
             s.1 += 1;
+            s.2 += w;
         }
     }
     out
@@ -95,18 +129,22 @@ fn similarities(doc: &Transcript, ev: &VoiceEvidence) -> HashMap<TurnId, Vec<(Sp
             out.insert(v.turn, v.similarity.clone());
             continue;
         }
-        let (Some(e), Some(t)) = (v.embedding.as_deref(), doc.turn(v.turn)) else { continue };
+        let (Some(e), Some(i)) = (v.embedding.as_deref(), doc.turn_index(v.turn)) else { continue };
+        let t = &doc.turns[i];
+        let w = weight(doc, i);
         let mut sims = Vec::new();
-        for (&s, (total, n)) in &sum {
+        for (&s, (total, n, weight)) in &sum {
             let mut c = total.clone();
-            let mut n = *n;
+            let (mut n, mut weight) = (*n, *weight);
             if s == t.speaker {
                 for (a, b) in c.iter_mut().zip(e) {
-                    *a -= b;
+                    *a -= w * b;
                 }
                 n -= 1;
+                weight -= w;
             }
-            if n > 0 {
+            // A voice known from under MIN_REFERENCE_MS of speech is no reference either way.
+            if n > 0 && weight * 1000.0 >= MIN_REFERENCE_MS as f32 - 0.5 {
                 sims.push((s, cosine(e, &c)));
             }
         }
@@ -134,11 +172,11 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
         // Precomputed similarities carry their own reference; embedded turns need enough
         // other turns of their speaker.
         let thin = v.similarity.is_empty() && voiced.get(&t.speaker).copied().unwrap_or(0) <= MIN_REFERENCE_TURNS;
-        if let Some(s) = sims.get(&v.turn).filter(|_| !thin) {
+        if let Some(s) = sims.get(&v.turn).filter(|_| !thin && has_own_audio(doc, i)) {
             let own = s.iter().find(|(id, _)| *id == t.speaker).map(|p| p.1);
             let best = s.iter().filter(|(id, _)| *id != t.speaker).max_by(|a, b| a.1.total_cmp(&b.1));
             if let (Some(own), Some(&(other, sim))) = (own, best)
-                && sim - own >= MISMATCH_MARGIN
+                && sim - own >= margin(doc, i)
             {
                 let score = (0.5 + 2.0 * (sim - own)).min(0.95);
                 let list: serde_json::Map<String, serde_json::Value> = s
@@ -189,6 +227,16 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether turn `index`'s time window is its own: a turn with no words, or one that starts
+/// at the same second as a neighbour, shares its window's audio with another turn, so that
+/// audio says nothing about its own speaker (otter writes an empty or a two-word turn at the
+/// same second as the long one beside it).
+pub fn has_own_audio(doc: &Transcript, index: usize) -> bool {
+    let t = &doc.turns[index];
+    let shares = |j: Option<usize>| j.and_then(|j| doc.turns.get(j)).is_some_and(|o| o.start_ms == t.start_ms);
+    !t.text.trim().is_empty() && !shares(index.checked_sub(1)) && !shares(Some(index + 1))
+}
+
 fn word_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
@@ -231,7 +279,7 @@ pub fn rematch(doc: &Transcript, ev: &VoiceEvidence, margin: f32) -> Vec<Rematch
             continue;
         }
         let Some(e) = emb.get(&t.id) else { continue };
-        let score = |s: SpeakerId| centroids.get(&s).map(|(c, _)| cosine(e, c));
+        let score = |s: SpeakerId| centroids.get(&s).map(|(c, _, _)| cosine(e, c));
         let Some(own) = score(t.speaker) else { continue };
         let best = centroids
             .keys()

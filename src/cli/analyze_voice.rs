@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use turnfix::audio::voice::{AnalyzeOptions, SpeakerIndex, TurnSpan, VoiceEncoder, analyze_recording};
+use turnfix::audio::voice::{AnalyzeOptions, SpeakerIndex, TurnSpan, VoiceEncoder, analyze_recording, turn_weight};
 use turnfix::model::{Ms, Transcript};
 
 /// A turn's window in the recording and its speech spans in it (ms).
@@ -38,7 +38,7 @@ pub fn similarities(rec: &Path, doc: &Transcript, speech: &[TurnWindow]) -> anyh
         |p| bar.set_position((p * 1000.0) as u64),
         |tv| {
             if let (Some(e), Some(s)) = (tv.embedding, speaker_of(tv.turn)) {
-                index.add(tv.turn, s, e);
+                index.add_weighted(tv.turn, s, e, turn_weight(tv.speech_ms));
             }
         },
     );

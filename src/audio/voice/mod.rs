@@ -23,7 +23,7 @@ pub mod turns;
 
 pub use analyze::{AnalyzeOptions, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
 pub use embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder, cosine};
-pub use speakers::{SpeakerIndex, equal_error_rate};
+pub use speakers::{SpeakerIndex, equal_error_rate, turn_weight};
 
 /// Errors of the voice analysis.
 #[derive(Debug, thiserror::Error)]

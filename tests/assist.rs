@@ -289,5 +289,6 @@ fn cli_check_audio_reports_two_voices() {
     assert_eq!(two[0]["suggestion"]["edit"], "split", "{}", two[0]);
     let at = two[0]["suggestion"]["at_ms"].as_u64().unwrap();
     let (end, next) = (turns[m].2, turns[m + 1].1);
+    println!("two-voices on turn {m}: split at {at} ms, the voices change between {end} and {next} ms");
     assert!(at + 1_000 >= end && at <= next + 1_000, "split at {at} ms, the voice changes between {end} and {next}");
 }

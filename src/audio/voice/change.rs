@@ -10,7 +10,7 @@ use super::lstm::PARTIAL_FRAMES;
 use super::mel::{HOP, SAMPLE_RATE};
 
 /// The contrast that scores 0.5, the assistant's threshold for reporting two voices.
-pub const CONTRAST_AT_HALF: f32 = 0.30;
+pub const CONTRAST_AT_HALF: f32 = 0.25;
 /// How fast the score rises around [`CONTRAST_AT_HALF`] (contrast per logistic unit).
 pub const CONTRAST_SCALE: f32 = 0.04;
 /// Partials each side of a split needs: one 1.6 s window is too noisy a voice to compare.

@@ -37,24 +37,61 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
+/// ASCII letters and digits (the word characters of the fast path).
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn ascii_word(b: u8) -> bool {
+    b < 0x80 && ASCII_WORD[b as usize]
+}
+
 /// Split `text` into words. Apostrophes and hyphens inside a word are kept in it.
 pub fn words(text: &str) -> Vec<Word<'_>> {
     let mut out: Vec<Word<'_>> = Vec::with_capacity(text.len() / 6 + 1);
     let b = text.as_bytes();
     let mut i = 0;
     let mut sentence_start = true;
-    while let Some((c, n)) = char_at(text, i) {
-        if !is_word_char(c) {
-            if matches!(c, '.' | '?' | '!' | '…') {
-                sentence_start = true;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            if !ASCII_WORD[c0 as usize] {
+                if matches!(c0, b'.' | b'?' | b'!') {
+                    sentence_start = true;
+                }
+                i += 1;
+                continue;
             }
-            i += n;
-            continue;
+        } else {
+            let Some((c, n)) = char_at(text, i) else { break };
+            if !is_word_char(c) {
+                if c == '…' {
+                    sentence_start = true;
+                }
+                i += n;
+                continue;
+            }
         }
         let start = i;
         let mut end = i;
         let mut j = i;
-        while let Some((c, n)) = char_at(text, j) {
+        loop {
+            // A run of ASCII word bytes, then whatever ends it.
+            let run = j;
+            while j < b.len() && ascii_word(b[j]) {
+                j += 1;
+            }
+            if j > run {
+                end = j;
+            }
+            let Some((c, n)) = char_at(text, j) else { break };
             if is_word_char(c) {
                 j += n;
                 end = j;

@@ -217,3 +217,78 @@ fn cli_check_json_issues() {
     let split = issues.iter().find(|i| i["kind"] == "split-sentence").expect("a split sentence");
     assert_eq!(split["suggestion"], serde_json::json!({"edit": "merge-next"}));
 }
+
+/// `turnfix check --audio` on an assembled conversation (`../shared/voices/libri-conv-a`, its
+/// first minute and a half) in which two consecutive turns of different speakers were merged
+/// into one: the merged turn is reported as two voices, with a split near the true boundary,
+/// and no unmodified turn is.
+#[test]
+fn cli_check_audio_reports_two_voices() {
+    let Some(set) = common::shared("voices/libri-conv-a") else { return };
+    let labels: serde_json::Value = serde_json::from_slice(&std::fs::read(set.join("labels.json")).unwrap()).unwrap();
+    let turns: Vec<(String, u64, u64)> = labels["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (t["speaker"].as_str().unwrap().to_string(), t["start_ms"].as_u64().unwrap(), t["end_ms"].as_u64().unwrap())
+        })
+        .take_while(|t| t.2 < 90_000)
+        .collect();
+    let until_ms = turns.last().unwrap().2 + 500;
+    // The recording's first minute and a half as a 16-bit WAV.
+    let mut stream = turnfix::audio::decode::open(&set.join(labels["audio"].as_str().unwrap())).unwrap();
+    let (rate, ch) = (stream.info().sample_rate, stream.info().channels as usize);
+    let (mut samples, mut chunk) = (Vec::<i16>::new(), Vec::new());
+    while samples.len() < (until_ms * rate as u64 / 1000) as usize && stream.next_chunk(&mut chunk).unwrap().is_some() {
+        samples.extend(chunk.chunks_exact(ch).map(|f| (f[0].clamp(-1.0, 1.0) * 32767.0) as i16));
+    }
+    samples.truncate((until_ms * rate as u64 / 1000) as usize);
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("talk.wav");
+    let mut b = Vec::new();
+    let data = (samples.len() * 2) as u32;
+    for part in [&b"RIFF"[..], &(36 + data).to_le_bytes(), b"WAVEfmt ", &16u32.to_le_bytes(), &1u16.to_le_bytes()] {
+        b.extend_from_slice(part);
+    }
+    for part in [&1u16.to_le_bytes()[..], &rate.to_le_bytes(), &(rate * 2).to_le_bytes(), &2u16.to_le_bytes()] {
+        b.extend_from_slice(part);
+    }
+    for part in [&16u16.to_le_bytes()[..], b"data", &data.to_le_bytes()] {
+        b.extend_from_slice(part);
+    }
+    samples.iter().for_each(|s| b.extend_from_slice(&s.to_le_bytes()));
+    std::fs::write(&wav, b).unwrap();
+    // The first pair of consecutive turns of at least 4 s each, merged.
+    let m = (0..turns.len() - 1)
+        .find(|&i| turns[i].2 - turns[i].1 >= 4_000 && turns[i + 1].2 - turns[i + 1].1 >= 4_000)
+        .unwrap();
+    let mut doc = TranscriptBuilder::new();
+    for (i, (who, s, _)) in turns.iter().enumerate() {
+        if i != m + 1 {
+            doc.push(Some(&format!("Reader {who}")), Some(*s), None, "Words.");
+        }
+    }
+    let json = dir.path().join("talk.json");
+    turnfix::session::save_json(&doc.finish(), &json).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_turnfix"))
+        .arg("check")
+        .arg(&json)
+        .arg("--audio")
+        .arg(&wav)
+        .arg("--json")
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let two: Vec<&serde_json::Value> =
+        v["issues"].as_array().unwrap().iter().filter(|i| i["kind"] == "two-voices").collect();
+    assert_eq!(two.len(), 1, "only the merged turn: {two:?}");
+    assert_eq!(two[0]["turn"], m, "{}", two[0]);
+    assert_eq!(two[0]["suggestion"]["edit"], "split", "{}", two[0]);
+    let at = two[0]["suggestion"]["at_ms"].as_u64().unwrap();
+    let (end, next) = (turns[m].2, turns[m + 1].1);
+    println!("two-voices on turn {m}: split at {at} ms, the voices change between {end} and {next} ms");
+    assert!(at + 1_000 >= end && at <= next + 1_000, "split at {at} ms, the voice changes between {end} and {next}");
+}

@@ -199,6 +199,14 @@ fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
     let before = h.state().document().clone();
     let undos = h.state().history().undo_len();
     h.state_mut().run(turnfix::ui::Action::RematchVoices);
+    // The preview is computed on the task runner, not in the frame that asked for it.
+    assert!(h.state().modal().is_none(), "not computed on the UI thread: {:?}", h.state().modal());
+    assert!(
+        h.state().task_names().iter().any(|n| n.starts_with("Re-matching")),
+        "a task: {:?}",
+        h.state().task_names()
+    );
+    wait(&mut h, "the Re-match preview is ready", |a| a.modal().is_some());
     h.run();
     let Some(Modal::Rematch(offer)) = h.state().modal().cloned() else { panic!("the preview is shown") };
     assert!(offer.lines.iter().any(|l| l.starts_with("#7 ") && l.contains("Ann → Bob")), "{:?}", offer.lines);

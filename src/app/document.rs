@@ -346,6 +346,7 @@ impl App {
             Done::Exported { path, result } => self.finish_export(path, result),
             Done::Checked(c) => self.checked(c),
             Done::Voiced(v) => self.voiced(v),
+            Done::Rematched(r) => self.rematched(r),
             Done::FoundAtStart(found) => self.show_recovery(Some(found)),
             Done::Recovered(done) => self.finish_recovery(*done),
         }

@@ -27,6 +27,8 @@ pub(crate) enum TaskKind {
     Check,
     /// The voice embedding of the turns (`app/voice.rs`).
     Voice,
+    /// Re-match unreviewed turns: the preview, computed from the voices (`app/voice.rs`).
+    Rematch,
 }
 
 /// What a file dialog was opened for (the in-window path field asks for the same things).
@@ -72,6 +74,8 @@ pub(crate) enum Done {
     Checked(super::assist::Checked),
     /// Voice embeddings of some turns (see `app/voice.rs`).
     Voiced(super::voice::Voiced),
+    /// The Re-match preview for the document as it was at a revision (see `app/voice.rs`).
+    Rematched(super::voice::Rematched),
 }
 
 /// What the work shares with the runner: set when the user cancelled the task, and how far the

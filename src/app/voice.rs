@@ -5,7 +5,7 @@
 //! unchanged for the assistant's debounce; a turn whose window is unchanged keeps its embedding.
 //! Another recording, or another analysis of it, starts over.
 //!
-//! The voice pass decodes the recording again (`audio::voice::turns::embed_spans`): the one pass
+//! The voice pass decodes the recording again (`audio::voice::turns::voice_spans`): the one pass
 //! keeps no samples (a 3-hour file would not fit), and the embedding needs only the turns' speech.
 //! Its results feed the assistant's re-check (`app/assist.rs`) and Re-match unreviewed turns.
 
@@ -13,10 +13,10 @@ use super::App;
 use super::assist::DEBOUNCE;
 use super::tasks::{Done, TaskKind};
 use crate::assist::voice::REMATCH_MARGIN;
-use crate::assist::{TurnVoice, VoiceEvidence, rematch, rematch_edit};
+use crate::assist::{TurnVoice, VoiceChange, VoiceEvidence, rematch, rematch_edit};
 use crate::audio::SpeechMap;
 use crate::audio::voice::TurnSpan;
-use crate::audio::voice::turns::{embed_spans, turn_spans};
+use crate::audio::voice::turns::{SpanVoice, turn_spans, voice_spans};
 use crate::model::{Ms, Transcript, TurnId};
 use crate::ui::Level;
 use crate::ui::Modal;
@@ -26,8 +26,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Each turn's window when embedded, and its embedding (None: too little speech).
-type ByTurn = HashMap<TurnId, (TurnSpan, Option<Vec<f32>>)>;
+/// Each turn's window when embedded, and its voice (embedding, None with too little speech, and
+/// the likely change of voice inside it).
+type ByTurn = HashMap<TurnId, (TurnSpan, SpanVoice)>;
 
 /// The voice results as they stand, for a check on the task runner: the evidence is built there
 /// (at 10,000 turns it is a few milliseconds of windows and copies).
@@ -46,7 +47,10 @@ impl VoiceSnapshot {
             .iter()
             .zip(spans)
             .filter_map(|(t, s)| match self.by_turn.get(&t.id) {
-                Some((had, Some(e))) if *had == s => Some(TurnVoice::embedded(t.id, e.clone())),
+                Some((had, SpanVoice { embedding: Some(e), change })) if *had == s => Some(TurnVoice {
+                    change: change.map(|c| VoiceChange { at_ms: c.at_ms, score: c.score }),
+                    ..TurnVoice::embedded(t.id, e.clone())
+                }),
                 _ => None,
             })
             .collect();
@@ -58,7 +62,7 @@ impl VoiceSnapshot {
 pub(crate) struct Voiced {
     generation: u64,
     turns: Vec<(TurnId, TurnSpan)>,
-    result: Result<Vec<Option<Vec<f32>>>, String>,
+    result: Result<Vec<SpanVoice>, String>,
 }
 
 /// The embeddings of the open document's turns and the state of their computing.
@@ -164,7 +168,7 @@ impl App {
         let name = format!("Listening to the voices of {} turns…", todo.len());
         self.voices.task = Some(self.tasks.spawn(&self.ctx, TaskKind::Voice, name, true, move |cancel| {
             let spans: Vec<TurnSpan> = todo.iter().map(|(_, s)| s.clone()).collect();
-            let result = embed_spans(&path, &spans, cancel.flag(), |p| cancel.report(p))
+            let result = voice_spans(&path, &spans, cancel.flag(), |p| cancel.report(p))
                 .map_err(|e| format!("{}: {e}", path.display()));
             Done::Voiced(Voiced { generation, turns: todo, result })
         }));
@@ -221,6 +225,8 @@ impl App {
 
     /// Re-match unreviewed turns: show every unconfirmed turn whose voice is clearly another
     /// speaker's (each speaker's voice from the turns reviewed or set by hand); Apply is one edit.
+    /// The preview is computed on the task runner (`TaskKind::Rematch`: at 10,000 turns the
+    /// evidence alone copies every embedding) and shown when it is done.
     pub(crate) fn offer_rematch(&mut self) {
         if !self.voices_complete() {
             let msg = if self.voices.stopped {
@@ -231,23 +237,56 @@ impl App {
             self.notify(Level::Info, msg);
             return;
         }
-        let ev = self.voice_snapshot().map(|v| v.evidence(&self.doc)).unwrap_or_default();
-        let found = rematch(&self.doc, &ev, REMATCH_MARGIN);
-        let doc = &self.doc;
-        let lines = found
-            .iter()
-            .map(|l| {
-                format!(
-                    "#{:<5} {} → {}  ({:.2} vs {:.2})",
-                    l.turn + 1,
-                    doc.speaker_name(l.from),
-                    doc.speaker_name(l.to),
-                    l.similarity,
-                    l.own_similarity
-                )
-            })
-            .collect();
-        let edit = (!found.is_empty()).then(|| rematch_edit(&found));
-        self.view.modal = Some(Modal::Rematch(RematchOffer { lines, edit }));
+        if self.tasks.running(TaskKind::Rematch) {
+            return;
+        }
+        let doc = self.doc.clone();
+        let snapshot = self.voice_snapshot();
+        let (generation, revision) = (self.voices.generation, self.history.revision());
+        let name = "Re-matching the voices…".to_string();
+        self.tasks.spawn(&self.ctx, TaskKind::Rematch, name, false, move |_| {
+            let ev = snapshot.map(|v| v.evidence(&doc)).unwrap_or_default();
+            Done::Rematched(Rematched { generation, revision, offer: rematch_offer(&doc, &ev) })
+        });
     }
+
+    /// The Re-match preview is ready: shown unless the document or the recording changed since.
+    pub(crate) fn rematched(&mut self, r: Rematched) {
+        if r.generation != self.voices.generation {
+            return;
+        }
+        if r.revision != self.history.revision() {
+            self.notify(Level::Info, "The transcript changed while re-matching; try Re-match again.");
+            return;
+        }
+        self.view.modal = Some(Modal::Rematch(r.offer));
+        self.ctx.request_repaint();
+    }
+}
+
+/// A finished Re-match preview, for the document at `revision`.
+pub(crate) struct Rematched {
+    generation: u64,
+    revision: u64,
+    offer: RematchOffer,
+}
+
+/// The Re-match preview's lines and its one edit.
+fn rematch_offer(doc: &Transcript, ev: &VoiceEvidence) -> RematchOffer {
+    let found = rematch(doc, ev, REMATCH_MARGIN);
+    let lines = found
+        .iter()
+        .map(|l| {
+            format!(
+                "#{:<5} {} → {}  ({:.2} vs {:.2})",
+                l.turn + 1,
+                doc.speaker_name(l.from),
+                doc.speaker_name(l.to),
+                l.similarity,
+                l.own_similarity
+            )
+        })
+        .collect();
+    let edit = (!found.is_empty()).then(|| rematch_edit(&found));
+    RematchOffer { lines, edit }
 }

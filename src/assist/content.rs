@@ -5,7 +5,7 @@ use super::finding::{Finding, Kind, Suggestion};
 use super::handoff::excerpt;
 use crate::model::Transcript;
 use regex::Regex;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 static INAUDIBLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -34,7 +34,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 const REPEAT_MIN_CHARS: usize = 60;
 
 pub fn check(doc: &Transcript, out: &mut Vec<Finding>) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, t) in doc.turns.iter().enumerate() {
         let text = t.text.trim();
         if text.is_empty() {

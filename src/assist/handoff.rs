@@ -44,8 +44,16 @@ const HANDOVER_NEXT: [&str; 25] = [
 const OPENING_WORDS: usize = 12;
 const CLOSING_WORDS: usize = 25;
 
-fn lower(w: &Word<'_>) -> String {
-    w.text.to_lowercase()
+/// The word, lower-cased, is `s` (compared without allocating).
+fn is(w: &Word<'_>, s: &str) -> bool {
+    if w.text.is_ascii() {
+        return w.text.eq_ignore_ascii_case(s);
+    }
+    w.text.chars().flat_map(char::to_lowercase).eq(s.chars())
+}
+
+fn is_any(w: &Word<'_>, list: &[&str]) -> bool {
+    list.iter().any(|s| is(w, s))
 }
 
 /// The speakers a turn's words address, with how and where.
@@ -62,20 +70,20 @@ fn addressed(words: &[Word<'_>], mentions: &[Mention]) -> Vec<Addressed> {
         let mut how = None;
         let mut j = m.first;
         while j > 0 && !words[j].sentence_start && m.first - j < 5 {
-            let p = lower(&words[j - 1]);
-            if THANKS.contains(&p.as_str()) {
+            let p = &words[j - 1];
+            if is_any(p, &THANKS) {
                 how = Some(Address::Thanks);
                 break;
             }
-            if p == "please" {
+            if is(p, "please") {
                 how = Some(Address::Handover);
                 break;
             }
-            if GREETINGS.contains(&p.as_str()) {
+            if is_any(p, &GREETINGS) {
                 how = Some(Address::Greeting);
                 break;
             }
-            if !FILLERS.contains(&p.as_str()) {
+            if !is_any(p, &FILLERS) {
                 break;
             }
             j -= 1;
@@ -87,12 +95,14 @@ fn addressed(words: &[Word<'_>], mentions: &[Mention]) -> Vec<Addressed> {
         if how.is_none() {
             let next = words.get(m.last + 1);
             let name_then_comma = last.after == Some(',');
-            let next_word = next.map(lower).unwrap_or_default();
+            let next_is = |s: &str| next.is_some_and(|w| is(w, s));
             let prev_comma = m.first > 0 && words[m.first - 1].after == Some(',');
             let ends_sentence = matches!(last.after, Some('.' | '?' | '!' | '…')) || m.last + 1 == n;
-            if (first.sentence_start || prev_comma) && name_then_comma && HANDOVER_NEXT.contains(&next_word.as_str())
+            if (first.sentence_start || prev_comma)
+                && name_then_comma
+                && next.is_some_and(|w| is_any(w, &HANDOVER_NEXT))
                 || prev_comma && ends_sentence
-                || next_word == "you" && !next.is_some_and(|w| w.sentence_start)
+                || next_is("you") && !next.is_some_and(|w| w.sentence_start)
             {
                 how = Some(Address::Handover);
             }
@@ -217,8 +227,10 @@ fn self_introduction(doc: &Transcript, i: usize, w: &[Word<'_>], mentions: &[Men
         if m.speaker == t.speaker || m.first == 0 {
             continue;
         }
-        let before: Vec<String> = w[m.first.saturating_sub(3)..m.first].iter().map(lower).collect();
-        let ends = |s: &[&str]| before.len() >= s.len() && before[before.len() - s.len()..].iter().eq(s.iter());
+        let before = &w[m.first.saturating_sub(3)..m.first];
+        let ends = |s: &[&str]| {
+            before.len() >= s.len() && before[before.len() - s.len()..].iter().zip(s).all(|(w, s)| is(w, s))
+        };
         let intro = ends(&["i'm"])
             || ends(&["i’m"])
             || ends(&["i", "am"])

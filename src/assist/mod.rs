@@ -20,7 +20,7 @@ pub use voice::{RematchLine, TurnVoice, VoiceChange, VoiceEvidence, has_own_audi
 
 use crate::edit::Edit;
 use crate::model::{Ms, Transcript, TurnId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// What the checks may use besides the transcript.
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,8 +67,8 @@ pub fn rank(findings: &mut [Finding]) {
 /// when they repeat each other (same turn, kind and fix).
 fn combine(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut speaker_at: HashMap<TurnId, usize> = HashMap::new();
-    let mut other_at: HashMap<(TurnId, Kind, Option<Suggestion>), usize> = HashMap::new();
+    let mut speaker_at: FxHashMap<TurnId, usize> = FxHashMap::default();
+    let mut other_at: FxHashMap<(TurnId, Kind, Option<Suggestion>), usize> = FxHashMap::default();
     for f in findings {
         let key = (f.turn_id, f.kind, f.suggestion.clone());
         let slot = if f.kind.is_speaker_kind() { speaker_at.get(&f.turn_id) } else { other_at.get(&key) };

@@ -8,6 +8,7 @@ use super::finding::{Finding, Kind, Suggestion};
 use super::words::{Word, is_generic_name};
 use crate::edit::{self, Edit};
 use crate::model::{Transcript, TurnId};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 const KNOWN: &str = include_str!("known_names.txt");
@@ -112,52 +113,81 @@ fn allowed(len: usize) -> usize {
 
 /// Inflections and compounds of one stem ("Russia", "Russian", "Russians") are not variants.
 fn related(a: &str, b: &str) -> bool {
-    let (a, b) = (a.to_lowercase(), b.to_lowercase());
-    a.starts_with(&b) || b.starts_with(&a)
+    starts_with_ci(a, b) || starts_with_ci(b, a)
+}
+
+/// `a.to_lowercase().starts_with(&b.to_lowercase())` without allocating.
+fn starts_with_ci(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.len() >= b.len() && a.as_bytes()[..b.len()].eq_ignore_ascii_case(b.as_bytes());
+    }
+    let mut a = a.chars().flat_map(char::to_lowercase);
+    b.chars().flat_map(char::to_lowercase).all(|c| a.next() == Some(c))
+}
+
+/// What the one pass over the words records about a capitalised word (one look-up per word).
+struct Seen {
+    /// The last turn it was seen in, and in how many turns.
+    last_turn: usize,
+    turns: usize,
+    /// Mid-sentence uses of four letters or more: the first turn and how many.
+    mid_first: usize,
+    mid: usize,
 }
 
 pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) {
     let refs = references(doc);
-    // Candidate words: capitalised, four letters or more, not opening a sentence, not a reference.
-    let mut cand: HashMap<&str, (usize, usize)> = HashMap::new(); // word -> (first turn, count)
+    let mut seen: FxHashMap<&str, Seen> = FxHashMap::default();
     let mut pairs: HashMap<(String, String), usize> = HashMap::new(); // (first name, surname) -> turn
-    let mut mid_caps: HashSet<&str> = HashSet::new();
-    // How many turns hold each capitalised word, and each two-word name: (last turn, turns).
-    let mut in_turns: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut seen_in = |key: &str, i: usize| match in_turns.get_mut(key) {
-        Some(e) if e.0 == i => {}
-        Some(e) => *e = (i, e.1 + 1),
-        None => {
-            in_turns.insert(key.to_string(), (i, 1));
-        }
-    };
+    // How many turns hold each two-word name: (last turn, turns).
+    let mut pair_turns: FxHashMap<String, (usize, usize)> = FxHashMap::default();
     for (i, ws) in words.iter().enumerate() {
         for (k, w) in ws.iter().enumerate() {
             if !w.cap || w.text.chars().all(|c| !c.is_lowercase()) {
                 continue;
             }
-            seen_in(w.text, i);
+            let mid = !w.sentence_start && w.text.chars().count() >= 4;
+            match seen.get_mut(w.text) {
+                Some(e) => {
+                    if e.last_turn != i {
+                        e.last_turn = i;
+                        e.turns += 1;
+                    }
+                    if mid {
+                        if e.mid == 0 {
+                            e.mid_first = i;
+                        }
+                        e.mid += 1;
+                    }
+                }
+                None => {
+                    seen.insert(w.text, Seen { last_turn: i, turns: 1, mid_first: i, mid: usize::from(mid) });
+                }
+            }
             if let Some(n) = ws.get(k + 1)
                 && n.cap
                 && !w.possessive
                 && refs.surnames.contains_key(n.text)
             {
                 pairs.entry((w.text.to_string(), n.text.to_string())).or_insert(i);
-                seen_in(&format!("{} {}", w.text, n.text), i);
+                let key = format!("{} {}", w.text, n.text);
+                match pair_turns.get_mut(&key) {
+                    Some(e) if e.0 == i => {}
+                    Some(e) => *e = (i, e.1 + 1),
+                    None => {
+                        pair_turns.insert(key, (i, 1));
+                    }
+                }
             }
-            if w.text.chars().count() < 4 {
-                continue;
-            }
-            if !w.sentence_start {
-                mid_caps.insert(w.text);
-            }
-            if refs.words.contains_key(w.text) || w.sentence_start {
-                continue;
-            }
-            let e = cand.entry(w.text).or_insert((i, 0));
-            e.1 += 1;
         }
     }
+    // Candidate words: capitalised, four letters or more, used mid-sentence, not a reference:
+    // word -> (first turn, count).
+    let cand: HashMap<&str, (usize, usize)> = seen
+        .iter()
+        .filter(|(w, e)| e.mid > 0 && !refs.words.contains_key(**w))
+        .map(|(w, e)| (*w, (e.mid_first, e.mid)))
+        .collect();
     let mut found: Vec<(String, String, Origin, usize)> = Vec::new(); // from, to, origin, first turn
     let mut done: HashSet<String> = HashSet::new();
     // Two-word names with a known surname and another first name: "Eli Yashin" for "Ilya Yashin".
@@ -186,7 +216,10 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         let best = refs_sorted
             .iter()
             .filter(|(r, _)| {
-                r.len().abs_diff(w.len()) <= max + 2 && r.chars().next() == w.chars().next() && !related(w, r)
+                r.as_bytes()[0] == w.as_bytes()[0]
+                    && r.len().abs_diff(w.len()) <= max + 2
+                    && r.chars().next() == w.chars().next()
+                    && !related(w, r)
             })
             .map(|(r, o)| (distance(w, r, max), **o, *r))
             .filter(|(d, _, _)| *d <= max)
@@ -197,8 +230,7 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         }
     }
     // Variants within the text itself, both used mid-sentence: the more frequent wins.
-    let mut text_words: Vec<(&str, usize, usize)> =
-        cand.iter().filter(|(w, _)| mid_caps.contains(*w)).map(|(w, (t, c))| (*w, *t, *c)).collect();
+    let mut text_words: Vec<(&str, usize, usize)> = cand.iter().map(|(w, (t, c))| (*w, *t, *c)).collect();
     text_words.sort_by_key(|(w, _, _)| *w);
     let taken: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
     for a in 0..text_words.len() {
@@ -218,7 +250,7 @@ pub fn check(doc: &Transcript, words: &[Vec<Word<'_>>], out: &mut Vec<Finding>) 
         }
     }
     for (from, to, origin, turn) in found {
-        let n = in_turns.get(from.as_str()).map_or(0, |e| e.1);
+        let n = seen.get(from.as_str()).map(|e| e.turns).or_else(|| pair_turns.get(&from).map(|e| e.1)).unwrap_or(0);
         if n == 0 {
             continue;
         }

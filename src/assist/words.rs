@@ -2,7 +2,7 @@
 //! text: the one tokenizer every text check shares.
 
 use crate::model::{SpeakerId, Transcript};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// One word of a text.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,24 +37,61 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     Some((c, c.len_utf8()))
 }
 
+/// ASCII letters and digits (the word characters of the fast path).
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn ascii_word(b: u8) -> bool {
+    b < 0x80 && ASCII_WORD[b as usize]
+}
+
 /// Split `text` into words. Apostrophes and hyphens inside a word are kept in it.
 pub fn words(text: &str) -> Vec<Word<'_>> {
     let mut out: Vec<Word<'_>> = Vec::with_capacity(text.len() / 6 + 1);
     let b = text.as_bytes();
     let mut i = 0;
     let mut sentence_start = true;
-    while let Some((c, n)) = char_at(text, i) {
-        if !is_word_char(c) {
-            if matches!(c, '.' | '?' | '!' | '…') {
-                sentence_start = true;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            if !ASCII_WORD[c0 as usize] {
+                if matches!(c0, b'.' | b'?' | b'!') {
+                    sentence_start = true;
+                }
+                i += 1;
+                continue;
             }
-            i += n;
-            continue;
+        } else {
+            let Some((c, n)) = char_at(text, i) else { break };
+            if !is_word_char(c) {
+                if c == '…' {
+                    sentence_start = true;
+                }
+                i += n;
+                continue;
+            }
         }
         let start = i;
         let mut end = i;
         let mut j = i;
-        while let Some((c, n)) = char_at(text, j) {
+        loop {
+            // A run of ASCII word bytes, then whatever ends it.
+            let run = j;
+            while j < b.len() && ascii_word(b[j]) {
+                j += 1;
+            }
+            if j > run {
+                end = j;
+            }
+            let Some((c, n)) = char_at(text, j) else { break };
             if is_word_char(c) {
                 j += n;
                 end = j;
@@ -118,11 +155,13 @@ pub fn is_generic_name(name: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct NameIndex {
     /// A single word (first or last name) that names exactly one speaker.
-    single: HashMap<String, SpeakerId>,
-    /// Two-word names ("Metta Spencer").
-    pairs: HashMap<(String, String), SpeakerId>,
-    /// First words of the two-word names, to look pairs up only where one may start.
-    firsts: std::collections::HashSet<String>,
+    single: FxHashMap<String, SpeakerId>,
+    /// Two-word names ("Metta Spencer"): first word → second word → speaker.
+    pairs: FxHashMap<String, FxHashMap<String, SpeakerId>>,
+    /// A cheap pre-filter before the hash look-ups: the first bytes and the byte lengths any
+    /// name word has (bit `b % 64` of `first_bytes`, bit `len.min(63)` of `lens`).
+    first_bytes: u64,
+    lens: u64,
 }
 
 /// A speaker named in a text: word indices `first..=last`.
@@ -135,8 +174,8 @@ pub struct Mention {
 
 impl NameIndex {
     pub fn new(doc: &Transcript) -> NameIndex {
-        let mut single: HashMap<String, Option<SpeakerId>> = HashMap::new();
-        let mut pairs = HashMap::new();
+        let mut single: FxHashMap<String, Option<SpeakerId>> = FxHashMap::default();
+        let mut pairs: FxHashMap<String, FxHashMap<String, SpeakerId>> = FxHashMap::default();
         // Two speakers with the same first name (a renamed duplicate such as "Monica" and
         // "Monica Powell") are one person for the name checks: map to the first.
         for s in &doc.speakers {
@@ -158,11 +197,23 @@ impl NameIndex {
                     .or_insert(Some(s.id));
             }
             for w in parts.windows(2) {
-                pairs.entry((w[0].to_string(), w[1].to_string())).or_insert(s.id);
+                pairs.entry(w[0].to_string()).or_default().entry(w[1].to_string()).or_insert(s.id);
             }
         }
-        let firsts = pairs.keys().map(|(a, _): &(String, String)| a.clone()).collect();
-        NameIndex { single: single.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), pairs, firsts }
+        let single: FxHashMap<String, SpeakerId> = single.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+        let (mut first_bytes, mut lens) = (0u64, 0u64);
+        for k in single.keys().chain(pairs.keys()) {
+            first_bytes |= 1 << (k.as_bytes()[0] % 64);
+            lens |= 1 << k.len().min(63);
+        }
+        NameIndex { single, pairs, first_bytes, lens }
+    }
+
+    /// False when no name word can be `w` (most words: no hashing needed).
+    #[inline]
+    fn may_be_name(&self, w: &str) -> bool {
+        let Some(&b) = w.as_bytes().first() else { return false };
+        self.first_bytes & (1 << (b % 64)) != 0 && self.lens & (1 << w.len().min(63)) != 0
     }
 
     pub fn is_empty(&self) -> bool {
@@ -175,14 +226,14 @@ impl NameIndex {
         let mut i = 0;
         while i < words.len() {
             let w = &words[i];
-            if !w.cap {
+            if !w.cap || !self.may_be_name(w.text) {
                 i += 1;
                 continue;
             }
             if let Some(n) = words.get(i + 1)
                 && !w.possessive
-                && self.firsts.contains(w.text)
-                && let Some(&id) = self.pairs.get(&(w.text.to_string(), n.text.to_string()))
+                && let Some(seconds) = self.pairs.get(w.text)
+                && let Some(&id) = seconds.get(n.text)
             {
                 out.push(Mention { speaker: id, first: i, last: i + 1 });
                 i += 2;

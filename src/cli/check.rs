@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use turnfix::assist::{self, TurnVoice, VoiceEvidence};
+use turnfix::assist::{self, TurnVoice, VoiceChange, VoiceEvidence};
 use turnfix::formats;
 use turnfix::model::{Transcript, format_otter_time};
 
@@ -22,13 +22,13 @@ pub struct CheckArgs {
 
 /// The voice analysis of the recording for the assistant: the speech map (cached beside the
 /// recording by `turnfix analyze`), then every turn's voice embedding, with a progress bar on
-/// stderr. The voice-mismatch findings come from these; errors name the file.
+/// stderr. The voice-mismatch and two-voices findings come from these; errors name the file.
 fn voice_evidence(audio: &Path, doc: &Transcript) -> anyhow::Result<VoiceEvidence> {
     let an = super::analyze::analysis_of(audio)?;
     let map = an.speech.map();
     let bar = super::analyze::progress_bar();
     bar.set_message("voices");
-    let embeddings = turnfix::audio::voice::turns::embed_turns(
+    let voices = turnfix::audio::voice::turns::voice_turns(
         audio,
         doc,
         Some(&map),
@@ -37,9 +37,17 @@ fn voice_evidence(audio: &Path, doc: &Transcript) -> anyhow::Result<VoiceEvidenc
         |p| bar.set_position((p * 1000.0) as u64),
     );
     bar.finish_and_clear();
-    let embeddings = embeddings.map_err(|e| anyhow::anyhow!("{}: {e}", audio.display()))?;
+    let voices = voices.map_err(|e| anyhow::anyhow!("{}: {e}", audio.display()))?;
     Ok(VoiceEvidence {
-        turns: doc.turns.iter().zip(embeddings).filter_map(|(t, e)| Some(TurnVoice::embedded(t.id, e?))).collect(),
+        turns: doc
+            .turns
+            .iter()
+            .zip(voices)
+            .filter_map(|(t, v)| {
+                let change = v.change.map(|c| VoiceChange { at_ms: c.at_ms, score: c.score });
+                Some(TurnVoice { change, ..TurnVoice::embedded(t.id, v.embedding?) })
+            })
+            .collect(),
     })
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::VoiceError;
+use super::change::{self, Change, Pieces};
 use super::embed::{BATCH, DEFAULT_MAX_PARTIALS, THREADS, VoiceEncoder, cap_starts, partial_starts};
 use super::features::{FeatureExtractor, VoiceFeatures};
 use super::gate;
@@ -53,6 +54,9 @@ pub struct TurnVoice {
     pub features: Option<VoiceFeatures>,
     /// The turn reaches past the end of the recording.
     pub past_end: bool,
+    /// The most likely change of voice inside the turn ([`change`]), with its score (None: too
+    /// few partials to compare two sides).
+    pub change: Option<Change>,
 }
 
 /// Collects turns' speech and embeds them in batches, emitting results in the order queued.
@@ -60,14 +64,14 @@ struct Batcher<'a, F: FnMut(TurnVoice)> {
     enc: &'a mut VoiceEncoder,
     fx: FeatureExtractor,
     opts: AnalyzeOptions,
-    queued: Vec<(usize, Vec<f32>, bool)>,
+    queued: Vec<(usize, (Vec<f32>, Pieces), bool)>,
     partials: usize,
     on_turn: F,
 }
 
 impl<F: FnMut(TurnVoice)> Batcher<'_, F> {
-    fn push(&mut self, turn: usize, speech: Vec<f32>, past_end: bool) {
-        self.partials += cap_starts(partial_starts(speech.len()), self.opts.max_partials).len();
+    fn push(&mut self, turn: usize, speech: (Vec<f32>, Pieces), past_end: bool) {
+        self.partials += cap_starts(partial_starts(speech.0.len()), self.opts.max_partials).len();
         self.queued.push((turn, speech, past_end));
         if self.partials >= BATCH * THREADS {
             self.flush();
@@ -79,20 +83,30 @@ impl<F: FnMut(TurnVoice)> Batcher<'_, F> {
         self.partials = 0;
         let features: Vec<Option<VoiceFeatures>> = queued
             .iter()
-            .map(|(_, s, _)| if self.opts.features { self.fx.features(s, self.opts.max_partials) } else { None })
+            .map(|(_, s, _)| if self.opts.features { self.fx.features(&s.0, self.opts.max_partials) } else { None })
             .collect();
-        let meta: Vec<(usize, u64, bool)> =
-            queued.iter().map(|(t, s, p)| (*t, s.len() as u64 * 1000 / SAMPLE_RATE as u64, *p)).collect();
-        let mut embeds = self.enc.embed_many(queued.into_iter().map(|q| q.1).collect(), self.opts.max_partials);
+        let mut meta: Vec<(usize, u64, bool, Pieces)> = Vec::with_capacity(queued.len());
+        let mut speeches = Vec::with_capacity(queued.len());
+        for (t, (s, pieces), p) in queued {
+            meta.push((t, s.len() as u64 * 1000 / SAMPLE_RATE as u64, p, pieces));
+            speeches.push(s);
+        }
+        let mut embeds = self.enc.embed_many_partials(speeches, self.opts.max_partials);
         embeds.resize(meta.len(), None);
-        for (((turn, speech_ms, past_end), embedding), features) in meta.into_iter().zip(embeds).zip(features) {
-            (self.on_turn)(TurnVoice { turn, speech_ms, embedding, features, past_end });
+        for (((turn, speech_ms, past_end, pieces), e), features) in meta.into_iter().zip(embeds).zip(features) {
+            let change = e.as_ref().and_then(|e| {
+                let c = change::change_point(&e.partials, &e.starts)?;
+                Some(Change { at_ms: change::time_of(&pieces, c.at_sample)?, contrast: c.contrast, score: c.score })
+            });
+            let embedding = e.map(|e| e.embedding);
+            (self.on_turn)(TurnVoice { turn, speech_ms, embedding, features, past_end, change });
         }
     }
 }
 
-/// Cut the speech of a turn out of `window` (16 kHz samples starting at `window_ms`).
-fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Vec<f32> {
+/// Cut the speech of a turn out of `window` (16 kHz samples starting at `window_ms`), with where
+/// each piece of it came from.
+fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> (Vec<f32>, Pieces) {
     let rel: Vec<(u64, u64)> = match &turn.speech {
         Some(spans) => spans
             .iter()
@@ -108,13 +122,15 @@ fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Vec<f32> {
         }
     };
     let mut out = Vec::new();
+    let mut pieces = Vec::new();
     for (s, e) in rel {
         let (a, b) = (ms_to_idx(s).min(window.len()), ms_to_idx(e).min(window.len()));
         if b > a {
+            pieces.push((out.len(), window_ms + a as u64 * 1000 / SAMPLE_RATE as u64));
             out.extend_from_slice(&window[a..b]);
         }
     }
-    out
+    (out, pieces)
 }
 
 fn window_end(t: &TurnSpan) -> u64 {
@@ -329,10 +345,11 @@ mod tests {
     fn speech_is_cut_to_the_spans_inside_the_turn() {
         let wav: Vec<f32> = (0..48000).map(|i| i as f32).collect();
         let t = TurnSpan { start_ms: 1000, end_ms: 2000, speech: Some(vec![(500, 1100), (1900, 2500)]) };
-        let s = cut_speech(&wav, 0, &t);
+        let (s, pieces) = cut_speech(&wav, 0, &t);
         assert_eq!(s.len(), 1600 + 1600);
         assert_eq!(s[0], 16000.0);
+        assert_eq!(pieces, [(0, 1000), (1600, 1900)]);
         let s2 = cut_speech(&wav[8000..], 500, &t);
-        assert_eq!(s, s2);
+        assert_eq!((s, pieces), s2);
     }
 }

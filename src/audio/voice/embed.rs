@@ -66,6 +66,17 @@ pub fn normalize_volume(wav: &mut [f32]) {
     }
 }
 
+/// One speech's embedding with the partials it is the mean of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedded {
+    /// The mean of the partials, L2-normalised.
+    pub embedding: Vec<f32>,
+    /// Each partial's embedding, in time order.
+    pub partials: Vec<Vec<f32>>,
+    /// Each partial's first mel frame ([`HOP`] samples a frame) in the speech.
+    pub starts: Vec<usize>,
+}
+
 /// The encoder with its mel front end and reusable buffers.
 pub struct VoiceEncoder {
     encoder: Encoder,
@@ -109,9 +120,16 @@ impl VoiceEncoder {
 
     /// Embeddings of several speech waveforms, their partials batched together.
     pub fn embed_many(&mut self, speeches: Vec<Vec<f32>>, cap: usize) -> Vec<Option<Vec<f32>>> {
+        self.embed_many_partials(speeches, cap).into_iter().map(|e| e.map(|e| e.embedding)).collect()
+    }
+
+    /// As [`embed_many`](Self::embed_many), each turn's partial embeddings kept beside its
+    /// embedding (for [`change`](super::change): two voices in one turn).
+    pub fn embed_many_partials(&mut self, speeches: Vec<Vec<f32>>, cap: usize) -> Vec<Option<Embedded>> {
         let min = (MIN_SPEECH_MS * SAMPLE_RATE as u64 / 1000) as usize;
         self.queue_mels.clear();
         self.queue_owner.clear();
+        let mut starts_of: Vec<Vec<usize>> = vec![Vec::new(); speeches.len()];
         for (i, mut wav) in speeches.into_iter().enumerate() {
             if wav.len() < min {
                 continue;
@@ -120,17 +138,24 @@ impl VoiceEncoder {
             for s in cap_starts(partial_starts(wav.len()), cap) {
                 self.mel.frames(&wav, s, s + PARTIAL_FRAMES, &mut self.queue_mels);
                 self.queue_owner.push(i);
+                starts_of[i].push(s);
             }
         }
         let n = self.queue_owner.last().map_or(0, |&i| i + 1);
-        let mut sums: Vec<Option<Vec<f32>>> = vec![None; n];
-        let out = self.run_batches();
-        for (k, e) in out.chunks_exact(EMBED).enumerate() {
-            let sum = sums[self.queue_owner[k]].get_or_insert_with(|| vec![0.0; EMBED]);
-            sum.iter_mut().zip(e).for_each(|(s, v)| *s += v);
+        let mut out: Vec<Option<Embedded>> = vec![None; n];
+        let embedded = self.run_batches();
+        for (k, e) in embedded.chunks_exact(EMBED).enumerate() {
+            let owner = self.queue_owner[k];
+            let slot = out[owner].get_or_insert_with(|| Embedded {
+                embedding: vec![0.0; EMBED],
+                partials: Vec::new(),
+                starts: std::mem::take(&mut starts_of[owner]),
+            });
+            slot.embedding.iter_mut().zip(e).for_each(|(s, v)| *s += v);
+            slot.partials.push(e.to_vec());
         }
-        sums.iter_mut().flatten().for_each(|s| normalize(s));
-        sums
+        out.iter_mut().flatten().for_each(|s| normalize(&mut s.embedding));
+        out
     }
 
     /// Embed the queued partials in batches of [`BATCH`], on up to [`THREADS`] threads.

@@ -6,6 +6,7 @@
 //! - [`lstm`]: the GE2E encoder (3 × LSTM 256 → linear 256 → ReLU → L2), weights bundled from
 //!   `assets/models/ge2e-resemblyzer-0.1.4.f16` (converted by tools/convert-resemblyzer.py).
 //! - [`embed`]: partial utterances, the per-turn cap, batching.
+//! - [`change`]: two voices in one turn, from its partials (a likely missed change of speaker).
 //! - [`features`]: pitch and MFCC statistics.
 //! - [`speakers`]: centroids and leave-one-out similarities, updated turn by turn.
 //! - [`analyze`]: one streaming pass over a recording, results turn by turn.
@@ -13,6 +14,7 @@
 //! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
 
 pub mod analyze;
+pub mod change;
 pub mod embed;
 pub mod features;
 pub mod gate;

@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use super::change::Change;
 use super::{AnalyzeOptions, TurnSpan, VoiceEncoder, VoiceError, analyze_recording};
 use crate::audio::speech::{SpeechMap, windows};
 use crate::model::{Ms, Transcript};
@@ -22,6 +23,14 @@ pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms)
         .collect()
 }
 
+/// What the voice pass found for one span: its embedding (None: too little speech) and the
+/// most likely change of voice inside it ([`change`](super::change)).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpanVoice {
+    pub embedding: Option<Vec<f32>>,
+    pub change: Option<Change>,
+}
+
 /// The voice embedding of every turn of `doc` in the recording at `path`, in turn order (None
 /// for a turn with too little speech).
 pub fn embed_turns(
@@ -32,24 +41,46 @@ pub fn embed_turns(
     cancel: &AtomicBool,
     progress: impl FnMut(f32),
 ) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
-    embed_spans(path, &turn_spans(doc, speech, duration_ms), cancel, progress)
+    Ok(voice_turns(path, doc, speech, duration_ms, cancel, progress)?.into_iter().map(|v| v.embedding).collect())
 }
 
-/// The voice embedding of each of `spans` (any subset of a transcript's [`turn_spans`]: the
-/// editor re-embeds only the turns whose span changed), in the order given. One decode of the
-/// recording, up to the last span's end.
+/// The voice of every turn of `doc` (embedding and change of voice), in turn order.
+pub fn voice_turns(
+    path: &Path,
+    doc: &Transcript,
+    speech: Option<&SpeechMap>,
+    duration_ms: Ms,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<Vec<SpanVoice>, VoiceError> {
+    voice_spans(path, &turn_spans(doc, speech, duration_ms), cancel, progress)
+}
+
+/// The voice embedding of each of `spans`, in the order given (see [`voice_spans`]).
 pub fn embed_spans(
     path: &Path,
     spans: &[TurnSpan],
     cancel: &AtomicBool,
     progress: impl FnMut(f32),
 ) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
+    Ok(voice_spans(path, spans, cancel, progress)?.into_iter().map(|v| v.embedding).collect())
+}
+
+/// The voice of each of `spans` (any subset of a transcript's [`turn_spans`]: the editor
+/// re-embeds only the turns whose span changed), in the order given. One decode of the
+/// recording, up to the last span's end.
+pub fn voice_spans(
+    path: &Path,
+    spans: &[TurnSpan],
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<Vec<SpanVoice>, VoiceError> {
     let mut enc = VoiceEncoder::bundled()?;
-    let mut out = vec![None; spans.len()];
+    let mut out = vec![SpanVoice::default(); spans.len()];
     let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
     analyze_recording(&mut enc, path, spans, &opts, cancel, progress, |tv| {
         if let Some(slot) = out.get_mut(tv.turn) {
-            *slot = tv.embedding;
+            *slot = SpanVoice { embedding: tv.embedding, change: tv.change };
         }
     })?;
     Ok(out)

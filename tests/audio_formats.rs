@@ -167,26 +167,13 @@ fn check_plays(path: &Path, container: &str, codec: &str) {
     assert!(dur.abs_diff(ref_ms) <= 30, "{}: duration {dur} ms, ffmpeg's {ref_ms} ms", path.display());
     // AAC in Matroska keeps its priming (as ffmpeg does): the first ms are the decoder warming
     // up, where decoders differ.
-    // WebM with video: seeks within the first second are wrong (left open, docs/audio.md).
-    let video_webm = path.extension().is_some_and(|e| e == "webm") && path.to_string_lossy().contains("meet");
-    let seeks: &[u64] = if video_webm {
-        &[4321, 1234]
-    } else if container == "Matroska/WebM" && codec == "AAC" {
-        &[4321, 1234, 250]
-    } else {
-        &[4321, 1234, 250, 0]
-    };
+    let seeks: &[u64] =
+        if container == "Matroska/WebM" && codec == "AAC" { &[4321, 1234, 250] } else { &[4321, 1234, 250, 0] };
     for &ms in seeks {
         let got = seek_and_pull(&p, &mut tap, ms, 8192);
         let at = (ms * rate as u64 / 1000) as usize;
         let (lag, err) = align(&got, &reference, at, 2, 1200);
-        // Matroska's timestamps are in ms; Vorbis packets vary in size, so they stay within 1 ms.
-        let slack = if container == "Matroska/WebM" && codec == "VORBIS" { rate as i64 / 1000 } else { 0 };
-        assert!(
-            lag.abs() <= slack,
-            "{}: after a seek to {ms} ms the audio is {lag} frames off (err {err:.4})",
-            path.display()
-        );
+        assert!(lag == 0, "{}: after a seek to {ms} ms the audio is {lag} frames off (err {err:.4})", path.display());
         assert!(err < 0.05, "{}: relative error {err} after a seek to {ms} ms", path.display());
     }
 }
@@ -229,10 +216,11 @@ fn webm_and_matroska_play_opus_vorbis_and_aac() {
     let src = source_wav(dir.path(), 6);
     let webm = encode(dir.path(), &src, "browser.webm", &["-c:a", "libopus", "-b:a", "96k"]);
     check_plays(&webm, "Matroska/WebM", "OPUS");
-    // Vorbis in Matroska decodes wrongly through symphonia 0.5: refused, with the way out.
+    // Vorbis: packets of two sizes, read by their own index (src/audio/vorbis_mkv.rs).
     let vorbis = encode(dir.path(), &src, "v.webm", &["-c:a", "libvorbis", "-q:a", "5"]);
-    let err = load_error(&vorbis);
-    assert!(err.starts_with("v.webm: ") && err.contains("Vorbis") && err.contains("ffmpeg -i \"v.webm\""), "{err}");
+    check_plays(&vorbis, "Matroska/WebM", "VORBIS");
+    let vorbis_mkv = encode(dir.path(), &src, "v.mka", &["-c:a", "libvorbis", "-q:a", "2"]);
+    check_plays(&vorbis_mkv, "Matroska/WebM", "VORBIS");
     let aac = encode(dir.path(), &src, "obs.mka", &["-c:a", "aac", "-b:a", "128k"]);
     check_plays(&aac, "Matroska/WebM", "AAC");
 }
@@ -250,6 +238,9 @@ fn video_containers_play_their_audio_track() {
     check_plays(&with_video(dir.path(), &src, "obs.mkv", "mpeg4", &aac), "Matroska/WebM", "AAC");
     let opus = ["-c:a", "libopus", "-b:a", "96k"];
     check_plays(&with_video(dir.path(), &src, "meet.webm", "libvpx", &opus), "Matroska/WebM", "OPUS");
+    let vorbis = ["-c:a", "libvorbis", "-q:a", "4"];
+    check_plays(&with_video(dir.path(), &src, "meet-vorbis.webm", "libvpx", &vorbis), "Matroska/WebM", "VORBIS");
+    check_plays(&with_video(dir.path(), &src, "obs-vorbis.mkv", "mpeg4", &vorbis), "Matroska/WebM", "VORBIS");
 }
 
 #[test]

@@ -423,3 +423,57 @@ fn ten_hour_recording_opens_seeks_and_gets_its_waveform() {
     let loud = sampled.iter().filter(|&&m| m > 0.05).count();
     assert!(loud + 1 >= sampled.len(), "the waveform covers the whole file: {sampled:?}");
 }
+
+/// Vorbis in WebM/Matroska through the one analysis pass: every sample ffmpeg decodes, and the
+/// waveform and the speech activity of the source WAV (within the codec's loss).
+#[test]
+fn vorbis_in_matroska_is_analysed() {
+    if !have_ffmpeg() {
+        return;
+    }
+    use std::sync::atomic::AtomicBool;
+    use turnfix::audio::analysis;
+    setup();
+    let dir = tempfile::tempdir().unwrap();
+    let src = source_wav(dir.path(), 6);
+    let no = AtomicBool::new(false);
+    let want = analysis::compute(&src, &no, |_| {}).unwrap();
+    for name in ["a.webm", "a.mkv"] {
+        let f = encode(dir.path(), &src, name, &["-c:a", "libvorbis", "-q:a", "4"]);
+        let got = analysis::compute(&f, &no, |_| {}).unwrap();
+        assert_eq!(got.frames as usize, ff_decode(&f, 48000, false).len() / 2, "{name}: every sample");
+        // Matroska keeps no end trim: the last Vorbis window's few ms are there too, as in ffmpeg.
+        assert!(got.peaks.min.len().abs_diff(want.peaks.min.len()) <= 1, "{name}: buckets");
+        let close = got.peaks.max.iter().zip(&want.peaks.max).filter(|(a, b)| (*a - *b).abs() < 0.05).count();
+        assert!(close * 100 >= want.peaks.max.len() * 98, "{name}: {close} of {} buckets match", want.peaks.max.len());
+        let (g, w) = (&got.speech.energy, &want.speech.energy);
+        assert!(g.len().abs_diff(w.len()) <= 1, "{name}: speech frames");
+        let same = g.iter().zip(w).filter(|(a, b)| a == b).count();
+        assert!(same * 100 >= w.len() * 95, "{name}: speech activity {same} of {}", w.len());
+    }
+}
+
+/// mkvmerge (MKVToolNix) laces audio: several Vorbis packets in one block, sharing its
+/// timestamp. They play and seek sample-exact too. Skipped when mkvmerge is absent.
+#[test]
+fn laced_vorbis_blocks_play_and_seek() {
+    if !have_ffmpeg() {
+        return;
+    }
+    if !Command::new("mkvmerge").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("mkvmerge not installed (Debian's mkvtoolnix): skipping this test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = source_wav(dir.path(), 6);
+    let plain = encode(dir.path(), &src, "plain.webm", &["-c:a", "libvorbis", "-q:a", "4"]);
+    let laced = dir.path().join("laced.mkv");
+    let out = Command::new("mkvmerge").arg("-q").arg("-o").arg(&laced).arg(&plain).output().unwrap();
+    assert!(out.status.success(), "mkvmerge: {}", String::from_utf8_lossy(&out.stdout));
+    // The file is laced (mkvmerge's default for audio): Xiph (0x02) or EBML (0x06) lacing flags
+    // on its SimpleBlocks; a cheap look, not a parser.
+    let bytes = std::fs::read(&laced).unwrap();
+    let laced_blocks = bytes.windows(5).filter(|w| w[0] == 0x81 && matches!(w[3] & 0x06, 0x02 | 0x06)).count();
+    assert!(laced_blocks > 0, "mkvmerge wrote no laced block");
+    check_plays(&laced, "Matroska/WebM", "VORBIS");
+}

@@ -5,6 +5,8 @@
 //! - `seek/mp3_65min`, `seek/m4a_65min`: seek command → first sample at 65:00 leaving the source,
 //!   arriving from another point of the file, through the player the editor uses.
 //! - `seek/mp3_60min_stereo`: the same at 55:00 in the 60-minute stereo MP3.
+//! - `seek/vorbis_webm_60min`: the same at 55:00 in that hour as Vorbis in WebM (made once too).
+//! - `open/vorbis_webm_60min`: opening it (probe and the packet index's walk of its blocks).
 //! - `seek_ui/mp3`: the caller's time for one `Player::seek`.
 //! - `whole/decode/<file>`: a bare single-threaded decode of the whole file.
 //! - `whole/peaks/<file>`: the waveform peaks of the whole file (no cache).
@@ -36,32 +38,42 @@ fn seed(name: &str) -> Option<PathBuf> {
 /// The 60-minute stereo 44.1 kHz 128 kbps MP3, made from the seed recording by ffmpeg once and
 /// kept in the target dir. None (with a message) without ffmpeg or the seed.
 fn stereo_60min() -> Option<PathBuf> {
+    made("mp3_60min_stereo.mp3", &["-t", "3600", "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k"])
+}
+
+/// The same hour as Vorbis in WebM (stereo 48 kHz, quality 4: a browser recording's).
+fn vorbis_60min() -> Option<PathBuf> {
+    made("vorbis_60min.webm", &["-t", "3600", "-ac", "2", "-ar", "48000", "-c:a", "libvorbis", "-q:a", "4"])
+}
+
+/// `name` made from the seed recording by ffmpeg with `args`, once, kept in the target dir.
+fn made(name: &str, args: &[&str]) -> Option<PathBuf> {
     let src = seed("recording.mp3")?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
     let dir = target.join("turnfix-bench");
-    let out = dir.join("mp3_60min_stereo.mp3");
+    let out = dir.join(name);
     if out.exists() {
         return Some(out);
     }
     if Command::new("ffmpeg").arg("-version").output().is_err() {
-        eprintln!("ffmpeg not installed: skipping the 60-minute stereo MP3 benchmarks");
+        eprintln!("ffmpeg not installed: skipping the {name} benchmarks");
         return None;
     }
     std::fs::create_dir_all(&dir).ok()?;
-    let tmp = dir.join(format!("mp3_60min_stereo.{}.part.mp3", std::process::id()));
+    let tmp = dir.join(format!("{}.part.{name}", std::process::id()));
     eprintln!("making {} with ffmpeg (once)", out.display());
     let ok = Command::new("ffmpeg")
         .args(["-hide_banner", "-loglevel", "error", "-y", "-i"])
         .arg(&src)
-        .args(["-t", "3600", "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k"])
+        .args(args)
         .arg(&tmp)
         .status()
         .is_ok_and(|s| s.success());
     if !ok || std::fs::rename(&tmp, &out).is_err() {
         let _ = std::fs::remove_file(&tmp);
-        eprintln!("ffmpeg could not make the 60-minute stereo MP3: skipping its benchmarks");
+        eprintln!("ffmpeg could not make {name}: skipping its benchmarks");
         return None;
     }
     Some(out)
@@ -83,6 +95,7 @@ fn bench_seek(c: &mut Criterion) {
         ("seek/mp3_65min", seed("recording.mp3"), AT_65),
         ("seek/m4a_65min", seed("recording.m4a"), AT_65),
         ("seek/mp3_60min_stereo", stereo_60min(), AT_55),
+        ("seek/vorbis_webm_60min", vorbis_60min(), AT_55),
     ] {
         let Some(path) = path else { continue };
         let (p, mut tap) = open(&path);
@@ -119,6 +132,15 @@ fn bench_seek(c: &mut Criterion) {
             })
         });
     }
+}
+
+/// Opening the 60-minute Vorbis WebM: probing, and the walk of its blocks into the packet index.
+fn bench_open(c: &mut Criterion) {
+    let Some(path) = vorbis_60min() else { return };
+    let mut g = c.benchmark_group("open");
+    g.sample_size(20);
+    g.bench_function("vorbis_webm_60min", |b| b.iter(|| decode::open(&path).unwrap().info().frames));
+    g.finish();
 }
 
 fn bench_whole_file(c: &mut Criterion) {
@@ -178,5 +200,5 @@ fn bench_peaks_cache(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_seek, bench_whole_file, bench_peaks_cache);
+criterion_group!(benches, bench_seek, bench_open, bench_whole_file, bench_peaks_cache);
 criterion_main!(benches);

@@ -449,6 +449,7 @@ fn peaks_split_matches_single_thread() {
             ("mono.mp3", &["-ac", "1", "-ar", "16000", "-c:a", "libmp3lame", "-b:a", "32k"][..]),
             ("aac.m4a", &["-c:a", "aac", "-b:a", "128k"][..]),
             ("x.flac", &["-c:a", "flac"][..]),
+            ("vorbis.webm", &["-c:a", "libvorbis", "-q:a", "4"][..]),
         ] {
             let out = fx._dir.path().join(name);
             let mut a = vec!["-i", fx.wav.to_str().unwrap()];

@@ -24,6 +24,7 @@ use super::mkv;
 use super::mp3::Mp3Index;
 use super::mp4::mp4_edit;
 use super::opus::OpusHead;
+use super::vorbis_mkv::{self, VorbisMkvRaw};
 use super::{AudioError, panic_text};
 
 /// What the engine sees in a file.
@@ -173,7 +174,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, AudioError>) -> Result<T, AudioError
         .unwrap_or_else(|p| Err(AudioError::Decode(format!("the decoder failed: {}", panic_text(&*p)))))
 }
 
-fn sym_err(e: SymError) -> String {
+pub(super) fn sym_err(e: SymError) -> String {
     match e {
         SymError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => "the file is truncated".into(),
         SymError::Unsupported(what) => format!("unsupported format ({what})"),
@@ -248,15 +249,6 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
     };
     let params = track.codec_params.clone();
     let codec = codec_name(&params);
-    if is_mkv && params.codec == CODEC_TYPE_VORBIS {
-        return Err(fail(
-            path,
-            format!(
-                "Vorbis audio in WebM/Matroska is not supported yet (it decodes wrongly). {}",
-                codecs::convert_hint(path)
-            ),
-        ));
-    }
     let decoder = registry()
         .make(&params, &DecoderOptions::default())
         .map_err(|e| fail(path, format!("{} ({})", codecs::unsupported_codec(path, &codec), sym_err(e))))?;
@@ -281,6 +273,9 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
         };
         let shared = Arc::new(Mp3Shared { data, index, params, info, delay });
         mp3_stream(shared, decoder, path)
+    } else if is_mkv && params.codec == CODEC_TYPE_VORBIS {
+        drop(reader);
+        vorbis_stream(path, track.id, &params, decoder, codec)?
     } else {
         let container = if container == "unknown" { "unknown container" } else { container };
         let tb = params.time_base.unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
@@ -316,6 +311,8 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
             priming: 0,
             preroll,
             reopen: is_mkv.then(|| (path.to_path_buf(), seekable)),
+            len_ts: params.n_frames,
+            after_seek: None,
             // Matroska's timestamps are in ms: put AAC's and Opus's fixed-size packets back on
             // their exact frame grid (Vorbis packets vary in size and stay within 1 ms).
             snap: is_mkv && (params.codec == CODEC_TYPE_AAC || params.codec == CODEC_TYPE_OPUS),
@@ -380,6 +377,53 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
     Ok(stream)
 }
 
+/// Vorbis in Matroska/WebM: decoded by its own packet index (see `vorbis_mkv`), sample-exact.
+fn vorbis_stream(
+    path: &Path,
+    track_id: u32,
+    params: &CodecParameters,
+    decoder: Box<dyn Decoder>,
+    codec: String,
+) -> Result<AudioStream, AudioError> {
+    let headers = params
+        .extra_data
+        .as_deref()
+        .and_then(vorbis_mkv::Headers::parse)
+        .ok_or_else(|| fail(path, "the Vorbis headers are damaged"))?;
+    let index = vorbis_mkv::index(path, track_id as u64, &headers).map_err(|e| fail(path, e))?;
+    if index.frames == 0 {
+        return Err(fail(path, "no decodable audio (corrupt or truncated file)"));
+    }
+    let frames = index.frames;
+    let info = StreamInfo {
+        container: "Matroska/WebM".into(),
+        codec,
+        sample_rate: index.sample_rate,
+        channels: index.channels,
+        frames: Some(frames),
+    };
+    let raw = VorbisMkvRaw::new(path, Arc::new(index), decoder).map_err(|e| fail(path, e))?;
+    Ok(AudioStream {
+        info,
+        inner: Box::new(raw),
+        skip_until: 0,
+        end: Some(frames),
+        raw: Vec::new(),
+        source: Source(SourceKind::Path(path.to_path_buf())),
+    })
+}
+
+impl RawDecode for VorbisMkvRaw {
+    fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
+        self.seek(frame);
+        Ok(())
+    }
+
+    fn raw_next(&mut self, buf: &mut Vec<f32>) -> Result<Option<i64>, AudioError> {
+        self.next(buf)
+    }
+}
+
 /// A recording's length from its headers alone (no decoding, no whole-file read), e.g. to rank
 /// the candidate recordings beside a transcript; None when the container does not say.
 pub fn quick_duration_ms(path: &Path) -> Option<u64> {
@@ -433,7 +477,7 @@ fn frames_to_ts(frames: u64, tb: TimeBase, rate: u32) -> u64 {
 }
 
 /// Copy a decoded buffer into `out`, interleaved f32.
-fn copy_out(decoded: AudioBufferRef<'_>, sbuf: &mut Option<SampleBuffer<f32>>, out: &mut Vec<f32>) -> usize {
+pub(super) fn copy_out(decoded: AudioBufferRef<'_>, sbuf: &mut Option<SampleBuffer<f32>>, out: &mut Vec<f32>) -> usize {
     let spec = *decoded.spec();
     let frames = decoded.frames();
     let need = decoded.capacity() as u64;
@@ -506,6 +550,12 @@ struct SymRaw {
     /// Matroska without Cues (browser recordings) seeks only forward: the file to read again
     /// from the start for a seek backwards.
     reopen: Option<(std::path::PathBuf, bool)>,
+    /// The container's length in `tb` units, when it tells.
+    len_ts: Option<u64>,
+    /// Matroska: the first packet read after a seek (timestamp, bytes). symphonia 0.5's
+    /// Matroska seek leaves the packet it found queued and reads its block again, so the same
+    /// packet can come twice in a row: the second is dropped.
+    after_seek: Option<(u64, Vec<u8>)>,
     snap: bool,
     sbuf: Option<SampleBuffer<f32>>,
     last_packet_dur: u64,
@@ -530,11 +580,18 @@ impl RawDecode for SymRaw {
                 }
             }
             Ok(_) => {}
+            // Before the first cluster that Matroska's Cues list (a video WebM's audio starts
+            // before it): read the file again from the start.
+            Err(SymError::SeekError(_)) if self.reopen.is_some() && self.len_ts.is_none_or(|l| ts < l) => {
+                let (path, seekable) = self.reopen.as_ref().unwrap();
+                self.reader = probe_reader(path, *seekable).map_err(|e| AudioError::Decode(sym_err(e)))?;
+            }
             // Past the end: the next read returns None.
             Err(SymError::SeekError(_)) => {}
             Err(e) => return Err(AudioError::Decode(sym_err(e))),
         }
         self.decoder.reset();
+        self.after_seek = self.reopen.as_ref().map(|_| (u64::MAX, Vec::new()));
         Ok(())
     }
 
@@ -551,6 +608,11 @@ impl RawDecode for SymRaw {
             };
             if packet.track_id() != self.track_id {
                 continue;
+            }
+            match self.after_seek.take() {
+                Some((u64::MAX, _)) => self.after_seek = Some((packet.ts, packet.data.to_vec())),
+                Some((ts, data)) if ts == packet.ts && *data == *packet.data => continue,
+                _ => {}
             }
             match self.decoder.decode(&packet) {
                 Ok(decoded) => {

@@ -27,6 +27,7 @@ mod ring;
 pub mod speech;
 pub mod vad;
 pub mod voice;
+mod vorbis_mkv;
 mod worker;
 
 use std::path::PathBuf;

@@ -6,6 +6,7 @@
 //! partials; its score is a logistic of the contrast around [`CONTRAST_AT_HALF`] (tuned with
 //! `benches/assist_voice.rs` on turns joined from two speakers; figures in docs/audio.md).
 
+use super::embed::cosine;
 use super::lstm::PARTIAL_FRAMES;
 use super::mel::{HOP, SAMPLE_RATE};
 
@@ -49,16 +50,6 @@ pub fn time_of(pieces: &[(usize, u64)], at: usize) -> Option<u64> {
 /// The score of a contrast.
 pub fn score(contrast: f32) -> f32 {
     1.0 / (1.0 + (-(contrast - CONTRAST_AT_HALF) / CONTRAST_SCALE).exp())
-}
-
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
-    for (&x, &y) in a.iter().zip(b) {
-        ab += x as f64 * y as f64;
-        aa += x as f64 * x as f64;
-        bb += y as f64 * y as f64;
-    }
-    if aa == 0.0 || bb == 0.0 { 0.0 } else { (ab / (aa.sqrt() * bb.sqrt())) as f32 }
 }
 
 /// The most contrasting split of `partials` (in time order, starting at mel frames `starts`),

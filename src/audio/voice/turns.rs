@@ -31,19 +31,6 @@ pub struct SpanVoice {
     pub change: Option<Change>,
 }
 
-/// The voice embedding of every turn of `doc` in the recording at `path`, in turn order (None
-/// for a turn with too little speech).
-pub fn embed_turns(
-    path: &Path,
-    doc: &Transcript,
-    speech: Option<&SpeechMap>,
-    duration_ms: Ms,
-    cancel: &AtomicBool,
-    progress: impl FnMut(f32),
-) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
-    Ok(voice_turns(path, doc, speech, duration_ms, cancel, progress)?.into_iter().map(|v| v.embedding).collect())
-}
-
 /// The voice of every turn of `doc` (embedding and change of voice), in turn order.
 pub fn voice_turns(
     path: &Path,
@@ -54,16 +41,6 @@ pub fn voice_turns(
     progress: impl FnMut(f32),
 ) -> Result<Vec<SpanVoice>, VoiceError> {
     voice_spans(path, &turn_spans(doc, speech, duration_ms), cancel, progress)
-}
-
-/// The voice embedding of each of `spans`, in the order given (see [`voice_spans`]).
-pub fn embed_spans(
-    path: &Path,
-    spans: &[TurnSpan],
-    cancel: &AtomicBool,
-    progress: impl FnMut(f32),
-) -> Result<Vec<Option<Vec<f32>>>, VoiceError> {
-    Ok(voice_spans(path, spans, cancel, progress)?.into_iter().map(|v| v.embedding).collect())
 }
 
 /// The voice of each of `spans` (any subset of a transcript's [`turn_spans`]: the editor

@@ -24,7 +24,7 @@ use super::mkv;
 use super::mp3::Mp3Index;
 use super::mp4::mp4_edit;
 use super::opus::OpusHead;
-use super::vorbis_mkv::{self, VorbisMkvRaw};
+use super::vorbis_mkv;
 use super::{AudioError, panic_text};
 
 /// What the engine sees in a file.
@@ -48,7 +48,7 @@ impl StreamInfo {
 }
 
 /// A raw decoder, positioned by recording frame; chunks may start before the requested frame.
-trait RawDecode: Send {
+pub(super) trait RawDecode: Send {
     fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError>;
     /// Decode the next chunk into `buf` (interleaved); returns its first recording frame
     /// (negative inside the encoder delay), or None at the end.
@@ -114,6 +114,12 @@ fn mp3_stream(shared: Arc<Mp3Shared>, decoder: Box<dyn Decoder>, path: &Path) ->
 }
 
 impl AudioStream {
+    /// A stream of exactly `frames` frames from `inner`, for the file at `path`.
+    pub(super) fn from_raw(path: &Path, info: StreamInfo, inner: Box<dyn RawDecode>, frames: u64) -> AudioStream {
+        let source = Source(SourceKind::Path(path.to_path_buf()));
+        AudioStream { info, inner, skip_until: 0, end: Some(frames), raw: Vec::new(), source }
+    }
+
     pub fn info(&self) -> &StreamInfo {
         &self.info
     }
@@ -163,7 +169,7 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-fn fail(path: &Path, reason: impl std::fmt::Display) -> AudioError {
+pub(super) fn fail(path: &Path, reason: impl std::fmt::Display) -> AudioError {
     AudioError::Open(format!("{}: {reason}", file_name(path)))
 }
 
@@ -275,7 +281,7 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
         mp3_stream(shared, decoder, path)
     } else if is_mkv && params.codec == CODEC_TYPE_VORBIS {
         drop(reader);
-        vorbis_stream(path, track.id, &params, decoder, codec)?
+        vorbis_mkv::stream(path, track.id, &params, decoder, codec)?
     } else {
         let container = if container == "unknown" { "unknown container" } else { container };
         let tb = params.time_base.unwrap_or_else(|| TimeBase::new(1, params.sample_rate.unwrap_or(1)));
@@ -375,53 +381,6 @@ fn open_unguarded(path: &Path) -> Result<AudioStream, AudioError> {
     };
     stream.seek(0).map_err(|e| fail(path, e))?;
     Ok(stream)
-}
-
-/// Vorbis in Matroska/WebM: decoded by its own packet index (see `vorbis_mkv`), sample-exact.
-fn vorbis_stream(
-    path: &Path,
-    track_id: u32,
-    params: &CodecParameters,
-    decoder: Box<dyn Decoder>,
-    codec: String,
-) -> Result<AudioStream, AudioError> {
-    let headers = params
-        .extra_data
-        .as_deref()
-        .and_then(vorbis_mkv::Headers::parse)
-        .ok_or_else(|| fail(path, "the Vorbis headers are damaged"))?;
-    let index = vorbis_mkv::index(path, track_id as u64, &headers).map_err(|e| fail(path, e))?;
-    if index.frames == 0 {
-        return Err(fail(path, "no decodable audio (corrupt or truncated file)"));
-    }
-    let frames = index.frames;
-    let info = StreamInfo {
-        container: "Matroska/WebM".into(),
-        codec,
-        sample_rate: index.sample_rate,
-        channels: index.channels,
-        frames: Some(frames),
-    };
-    let raw = VorbisMkvRaw::new(path, Arc::new(index), decoder).map_err(|e| fail(path, e))?;
-    Ok(AudioStream {
-        info,
-        inner: Box::new(raw),
-        skip_until: 0,
-        end: Some(frames),
-        raw: Vec::new(),
-        source: Source(SourceKind::Path(path.to_path_buf())),
-    })
-}
-
-impl RawDecode for VorbisMkvRaw {
-    fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
-        self.seek(frame);
-        Ok(())
-    }
-
-    fn raw_next(&mut self, buf: &mut Vec<f32>) -> Result<Option<i64>, AudioError> {
-        self.next(buf)
-    }
 }
 
 /// A recording's length from its headers alone (no decoding, no whole-file read), e.g. to rank

@@ -11,15 +11,17 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use lewton::audio::get_decoded_sample_count;
 use lewton::header::{IdentHeader, SetupHeader, read_header_ident, read_header_setup};
 use symphonia::core::audio::SampleBuffer;
-use symphonia::core::codecs::Decoder;
+use symphonia::core::codecs::{CodecParameters, Decoder};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::Packet;
 
 use super::AudioError;
+use super::decode::{AudioStream, RawDecode, StreamInfo, fail};
 
 const EBML: u64 = 0x1A45_DFA3;
 const SEGMENT: u64 = 0x1853_8067;
@@ -264,6 +266,46 @@ impl VorbisMkvRaw {
                 Err(e) => return Err(AudioError::Decode(super::decode::sym_err(e))),
             }
         }
+    }
+}
+
+/// Vorbis in Matroska/WebM as a stream: decoded through its own packet index, sample-exact.
+pub(super) fn stream(
+    path: &Path,
+    track_id: u32,
+    params: &CodecParameters,
+    decoder: Box<dyn Decoder>,
+    codec: String,
+) -> Result<AudioStream, AudioError> {
+    let headers = params
+        .extra_data
+        .as_deref()
+        .and_then(Headers::parse)
+        .ok_or_else(|| fail(path, "the Vorbis headers are damaged"))?;
+    let index = index(path, track_id as u64, &headers).map_err(|e| fail(path, e))?;
+    if index.frames == 0 {
+        return Err(fail(path, "no decodable audio (corrupt or truncated file)"));
+    }
+    let frames = index.frames;
+    let info = StreamInfo {
+        container: "Matroska/WebM".into(),
+        codec,
+        sample_rate: index.sample_rate,
+        channels: index.channels,
+        frames: Some(frames),
+    };
+    let raw = VorbisMkvRaw::new(path, Arc::new(index), decoder).map_err(|e| fail(path, e))?;
+    Ok(AudioStream::from_raw(path, info, Box::new(raw), frames))
+}
+
+impl RawDecode for VorbisMkvRaw {
+    fn raw_seek(&mut self, frame: u64) -> Result<(), AudioError> {
+        self.seek(frame);
+        Ok(())
+    }
+
+    fn raw_next(&mut self, buf: &mut Vec<f32>) -> Result<Option<i64>, AudioError> {
+        self.next(buf)
     }
 }
 

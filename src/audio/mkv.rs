@@ -25,9 +25,9 @@ pub(crate) struct MkvAudioTrack {
     pub codec_delay_ns: u64,
 }
 
-/// Read an EBML variable-length integer; with `marker` false the length marker bit is kept
+/// Read an EBML variable-length integer; with `keep_marker` the length marker bit is kept
 /// (element IDs), else removed (sizes). Returns (value, length); an all-ones size is "unknown".
-fn vint(b: &[u8], keep_marker: bool) -> Option<(u64, usize)> {
+pub(super) fn vint(b: &[u8], keep_marker: bool) -> Option<(u64, usize)> {
     let first = *b.first()?;
     let len = first.leading_zeros() as usize + 1;
     if len > 8 || b.len() < len {

@@ -79,20 +79,16 @@ impl Headers {
 /// Read an EBML variable-length integer from `r`: an element ID with its marker kept, or a size
 /// with it removed (None for an unknown size). Returns (value, bytes read, unknown).
 fn read_vint(r: &mut impl Read, keep_marker: bool) -> Option<(u64, u64, bool)> {
-    let mut b = [0u8; 1];
-    r.read_exact(&mut b).ok()?;
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b[..1]).ok()?;
     let len = b[0].leading_zeros() as usize + 1;
     if len > 8 {
         return None;
     }
-    let mut v = if keep_marker { b[0] as u64 } else { (b[0] as u64) & (0xFF >> len) };
-    let mut all_ones = v == (0xFF >> len) as u64;
-    for _ in 1..len {
-        r.read_exact(&mut b).ok()?;
-        v = (v << 8) | b[0] as u64;
-        all_ones &= b[0] == 0xFF;
-    }
-    Some((v, len as u64, !keep_marker && all_ones))
+    r.read_exact(&mut b[1..len]).ok()?;
+    let (v, _) = super::mkv::vint(&b[..len], keep_marker)?;
+    // A size whose value bits are all ones is "unknown" (live recordings' clusters).
+    Some((v, len as u64, !keep_marker && v == (1u64 << (7 * len)) - 1))
 }
 
 /// The frames (offset in `block`, length) of a Matroska block's payload after its header.

@@ -6,15 +6,20 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-const EBML: u32 = 0x1A45_DFA3;
-const SEGMENT: u32 = 0x1853_8067;
+// Matroska element IDs (with their length marker), the one list: `vorbis_mkv` walks blocks
+// with the same ones.
+pub(super) const EBML: u32 = 0x1A45_DFA3;
+pub(super) const SEGMENT: u32 = 0x1853_8067;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_NUMBER: u32 = 0xD7;
 const TRACK_TYPE: u32 = 0x83;
 const CODEC_ID: u32 = 0x86;
 const CODEC_DELAY: u32 = 0x56AA;
-const CLUSTER: u32 = 0x1F43_B675;
+pub(super) const CLUSTER: u32 = 0x1F43_B675;
+pub(super) const BLOCK_GROUP: u32 = 0xA0;
+pub(super) const BLOCK: u32 = 0xA1;
+pub(super) const SIMPLE_BLOCK: u32 = 0xA3;
 
 /// One audio track entry.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -22,13 +22,8 @@ use symphonia::core::formats::Packet;
 
 use super::AudioError;
 use super::decode::{AudioStream, RawDecode, StreamInfo, fail};
+use super::mkv::{BLOCK, BLOCK_GROUP, CLUSTER, EBML, SEGMENT, SIMPLE_BLOCK};
 
-const EBML: u64 = 0x1A45_DFA3;
-const SEGMENT: u64 = 0x1853_8067;
-const CLUSTER: u64 = 0x1F43_B675;
-const BLOCK_GROUP: u64 = 0xA0;
-const BLOCK: u64 = 0xA1;
-const SIMPLE_BLOCK: u64 = 0xA3;
 /// A block larger than this is damage, not audio.
 const MAX_BLOCK: u64 = 64 << 20;
 
@@ -170,7 +165,8 @@ pub(crate) fn index(path: &Path, track: u64, headers: &Headers) -> std::io::Resu
         let Some((size, sl, unknown)) = read_vint(&mut r, false) else { break };
         let start = pos + il + sl;
         cur = start;
-        match id {
+        // Element IDs are at most 4 bytes with their marker; a longer one matches nothing.
+        match u32::try_from(id).unwrap_or(0) {
             EBML if !seen_ebml => seen_ebml = true,
             // Containers: walk into them (their size may be unknown in live recordings).
             SEGMENT | CLUSTER | BLOCK_GROUP => {
@@ -333,7 +329,7 @@ mod tests {
 
     #[test]
     fn reads_ebml_integers() {
-        assert_eq!(read_vint(&mut &[0x1A, 0x45, 0xDF, 0xA3][..], true), Some((EBML, 4, false)));
+        assert_eq!(read_vint(&mut &[0x1A, 0x45, 0xDF, 0xA3][..], true), Some((EBML as u64, 4, false)));
         assert_eq!(read_vint(&mut &[0x81][..], false), Some((1, 1, false)));
         assert!(read_vint(&mut &[0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF][..], false).unwrap().2);
         assert_eq!(read_vint(&mut &[0x40][..], false), None);

@@ -14,6 +14,9 @@
 //!   long near-silence), no cache.
 //! - `whole/peaks_speech_ungated/<file>`: the same with earshot on every frame (what the gate
 //!   saves).
+//! - `vad/frame/ours`, `vad/frame/earshot`: one 16 ms frame of speech through our run of
+//!   earshot's network (`audio::vad_net`) and through the earshot crate itself (per frame, the
+//!   detectors warmed on the frames before it; 1,000 frames of libri-conv-a a batch).
 //! - `peaks_cache/reopen`: reading the 72-minute recording's peaks back from the disk cache.
 //! - `analysis_cache/reopen`: reading its peaks and speech activity back from the disk cache.
 
@@ -200,5 +203,36 @@ fn bench_peaks_cache(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_seek, bench_open, bench_whole_file, bench_peaks_cache);
+/// 1,000 frames of real speech (16 kHz mono), or of a synthetic buzz without ../shared.
+fn speech_frames() -> Vec<f32> {
+    let n = 1_000 * turnfix::audio::vad_net::FRAME;
+    let mut out = Vec::with_capacity(n);
+    if let Some(path) = shared::shared("voices/libri-conv-a/conversation.flac") {
+        let mut s = decode::open(&path).unwrap();
+        let mut chunk = Vec::new();
+        // The FLAC is 16 kHz mono; skip the first 10 s.
+        while out.len() < n + 160_000 && s.next_chunk(&mut chunk).unwrap().is_some() {
+            out.extend_from_slice(&chunk);
+        }
+        out.drain(..160_000.min(out.len()));
+    }
+    out.resize(n, 0.0);
+    for (i, x) in out.iter_mut().enumerate() {
+        *x = (*x + 0.01 * ((i % 113) as f32 / 113.0 - 0.5)).clamp(-1.0, 1.0);
+    }
+    out
+}
+
+fn bench_vad_frame(c: &mut Criterion) {
+    let frames = speech_frames();
+    let mut g = c.benchmark_group("vad/frame");
+    g.throughput(criterion::Throughput::Elements(1_000));
+    let mut ours = turnfix::audio::vad_net::VadNet::new();
+    g.bench_function("ours", |b| b.iter(|| frames.chunks_exact(256).map(|f| ours.score(f)).sum::<f32>()));
+    let mut theirs = earshot::Detector::default_boxed();
+    g.bench_function("earshot", |b| b.iter(|| frames.chunks_exact(256).map(|f| theirs.predict_f32(f)).sum::<f32>()));
+    g.finish();
+}
+
+criterion_group!(benches, bench_seek, bench_open, bench_whole_file, bench_vad_frame, bench_peaks_cache);
 criterion_main!(benches);

@@ -26,6 +26,7 @@ pub mod probe;
 mod ring;
 pub mod speech;
 pub mod vad;
+pub mod vad_net;
 pub mod voice;
 mod vorbis_mkv;
 mod worker;

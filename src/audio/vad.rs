@@ -1,13 +1,15 @@
 //! Frame-level voice-activity detectors fed by the peaks pass (16 kHz mono, 16 ms frames).
 //!
 //! - [`Vad`]: what the app runs: each frame's log energy, and the `earshot` crate's neural
-//!   detector (pure Rust, weights inside the crate, MIT/Apache-2.0) on every frame except in
-//!   long near-digital silence (the gate: see [`GATE_DB`]), where it would only say "no".
+//!   detector (its trained weights, MIT/Apache-2.0, run by our own code: [`super::vad_net`]) on
+//!   every frame except in long near-digital silence (the gate: see [`GATE_DB`]), where it
+//!   would only say "no".
 //! - [`Energy`]: a log-energy detector over the whole recording's noise floor, kept as the
 //!   baseline earshot is measured against (docs/audio.md); the app uses its decisions to place
 //!   segment boundaries.
 
 use super::mono16k::Listener;
+use super::vad_net::VadNet;
 
 /// Samples per detector frame (16 ms at 16 kHz).
 pub const FRAME: usize = 256;
@@ -91,18 +93,19 @@ fn to_u8(p: f32) -> u8 {
     (p.clamp(0.0, 1.0) * 255.0).round() as u8
 }
 
-/// earshot on a frame (clipped to [-1, 1]: earshot wants that, decoded MP3 can overshoot).
-fn earshot_score(det: &mut earshot::Detector, f: &[f32]) -> u8 {
+/// earshot's network on a frame (clipped to [-1, 1]: the model wants that, decoded MP3 can
+/// overshoot).
+fn earshot_score(det: &mut VadNet, f: &[f32]) -> u8 {
     let mut clipped = [0f32; FRAME];
     for (c, &x) in clipped.iter_mut().zip(f) {
         *c = x.clamp(-1.0, 1.0);
     }
-    to_u8(det.predict_f32(&clipped))
+    to_u8(det.score(&clipped))
 }
 
 /// What the app runs on one stretch of the stream: energy per frame and gated earshot scores.
 pub struct Vad {
-    det: Box<earshot::Detector>,
+    det: VadNet,
     framer: Framer,
     db: Vec<f32>,
     gate: bool,
@@ -136,7 +139,7 @@ impl Vad {
     /// ungated detector, for comparison).
     pub fn new(gate: bool) -> Vad {
         Vad {
-            det: earshot::Detector::default_boxed(),
+            det: VadNet::new(),
             framer: Framer::new(),
             db: Vec::new(),
             gate,

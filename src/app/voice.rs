@@ -47,7 +47,7 @@ impl VoiceSnapshot {
             .iter()
             .zip(spans)
             .filter_map(|(t, s)| match self.by_turn.get(&t.id) {
-                Some((had, SpanVoice { embedding: Some(e), change })) if *had == s => Some(TurnVoice {
+                Some((had, SpanVoice { embedding: Some(e), change, .. })) if *had == s => Some(TurnVoice {
                     change: change.map(|c| VoiceChange { at_ms: c.at_ms, score: c.score }),
                     ..TurnVoice::embedded(t.id, e.clone())
                 }),

@@ -19,7 +19,8 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
 
-use super::codecs::{self, codec_name, registry, sniff_container};
+pub use super::codecs::frames_decoded;
+use super::codecs::{self, codec_name, count_decoded, registry, sniff_container};
 use super::mkv;
 use super::mp3::Mp3Index;
 use super::mp4::mp4_edit;
@@ -146,6 +147,7 @@ impl AudioStream {
                 return Ok(None);
             };
             let n = self.raw.len() as i64 / ch;
+            count_decoded(n as u64);
             let from = (self.skip_until as i64).max(0).max(start);
             let mut to = start + n;
             if let Some(end) = self.end {

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
-use turnfix::audio::analysis;
 use turnfix::audio::decode::{self, frames_decoded};
 use turnfix::audio::voice::turns::{analysis_and_voices_in, turn_spans};
-use turnfix::audio::voice::{AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, analyze_recording, cosine, one_pass};
+use turnfix::audio::voice::{
+    AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, cosine, one_pass,
+};
+use turnfix::audio::{AudioError, analysis};
 use turnfix::model::{Transcript, TranscriptBuilder};
 
 /// The decode counter is the process's: one test decodes at a time.
@@ -319,4 +321,32 @@ fn uncached_one_decode_caches_the_analysis_and_cached_decodes_for_the_voices_alo
         println!("{name}: same voice cosine ≥ {worst_same:.3}, different ≤ {best_diff:.3}");
         assert!(worst_same > best_diff, "{name}: the two voices apart");
     }
+}
+
+#[test]
+fn a_cancelled_one_pass_stops_with_cancelled() {
+    let _one = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let wav = recording(dir.path());
+    let source = decode::open(&wav).unwrap().source();
+    let mut enc = VoiceEncoder::bundled().unwrap();
+    let stop = AtomicBool::new(false);
+    let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
+    let mut reported = 0;
+    // Cancelled as the first turns come back (on the embedder thread): no decoder is left
+    // waiting on the full queue, and no later turn is reported.
+    let r = one_pass(
+        &mut enc,
+        &source,
+        &gate_spans(),
+        &opts,
+        &stop,
+        |_| {},
+        |_| {
+            reported += 1;
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
+    );
+    assert!(matches!(r, Err(VoiceError::Audio(AudioError::Cancelled))), "{:?}", r.map(|r| r.1));
+    assert!(reported < TURNS.len(), "{reported} turns reported after the cancel");
 }

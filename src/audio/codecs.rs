@@ -30,8 +30,10 @@ pub fn frames_decoded() -> u64 {
     FRAMES_DECODED.load(Ordering::Relaxed)
 }
 
-pub(super) fn count_decoded(frames: u64) {
-    FRAMES_DECODED.fetch_add(frames, Ordering::Relaxed);
+/// `frames` just decoded, counted in [`frames_decoded`].
+pub(super) fn counted(frames: i64) -> i64 {
+    FRAMES_DECODED.fetch_add(frames.max(0) as u64, Ordering::Relaxed);
+    frames
 }
 
 /// The container, sniffed from the first bytes of the file.

@@ -1,5 +1,7 @@
 //! `turnfix analyze REC TRANSCRIPT --json` on the bundled sample: per turn its speech start and
-//! end, and its voice's similarity to each speaker, best first.
+//! end, and its voice's similarity to each speaker, best first. Run twice on an empty cache: the
+//! first run is the one pass (each turn's speech cut by the energy gate, the analysis cached),
+//! the second takes the cached analysis (the speech cut by the speech map).
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -8,15 +10,31 @@ use std::process::Command;
 #[test]
 fn analyze_json_gives_each_turn_its_speech_and_voice_similarities_best_first() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sample");
-    let out = Command::new(env!("CARGO_BIN_EXE_turnfix"))
-        .arg("analyze")
-        .arg(dir.join("sample_otter_ai.mp3"))
-        .arg(dir.join("sample_otter_ai.txt"))
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_turnfix"))
+            .env("XDG_CACHE_HOME", cache.path())
+            .arg("analyze")
+            .arg(dir.join("sample_otter_ai.mp3"))
+            .arg(dir.join("sample_otter_ai.txt"))
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let cached = |c: &std::path::Path| std::fs::read_dir(c.join("turnfix/peaks")).map_or(0, |d| d.count());
+    println!("uncached (the one pass, gate-cut):");
+    let first = run();
+    assert!(cached(cache.path()) >= 2, "the one pass cached its peaks and speech");
+    check(&dir, &first);
+    println!("cached (map-cut):");
+    let second = run();
+    check(&dir, &second);
+    assert_eq!(first["segments"], second["segments"], "the same analysis");
+}
+
+fn check(dir: &std::path::Path, v: &Value) {
     let turns = v["turns"].as_array().unwrap();
     let speakers = ["Dana Okafor", "Priya Raman", "Tomás Ferreira", "Unknown Speaker"];
     let truth: Value = serde_json::from_slice(&std::fs::read(dir.join("ground-truth.json")).unwrap()).unwrap();

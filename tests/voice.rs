@@ -13,7 +13,7 @@ use turnfix::audio::decode;
 use turnfix::audio::voice::features::standardize;
 use turnfix::audio::voice::{
     AnalyzeOptions, SpeakerIndex, TurnSpan, TurnVoice, VoiceEncoder, analyze_recording, analyze_samples, cosine,
-    equal_error_rate, turn_weight,
+    equal_error_rate, one_pass, turn_weight,
 };
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -298,9 +298,9 @@ fn real_recordings_figures_and_probes() {
     assert!(probes >= 12 && probes_ok == probes, "probes {probes_ok}/{probes}");
 }
 
-#[test]
-fn seed_panel_identifies_the_espeak_voices_from_one_streaming_pass() {
-    let Some(dir) = common::shared("fixtures/seed-panel") else { return };
+/// The seed panel's turns: each turn's window as otter gives it (from its timestamp to the next
+/// turn's), with its speech span as the ground truth has it.
+fn seed_set(dir: &Path) -> Set {
     let gt: Value = serde_json::from_slice(&std::fs::read(dir.join("ground-truth.json")).unwrap()).unwrap();
     let gturns = gt["turns"].as_array().unwrap();
     let mut speakers: Vec<String> = Vec::new();
@@ -318,7 +318,13 @@ fn seed_panel_identifies_the_espeak_voices_from_one_streaming_pass() {
         let speech = (t["speech_start_ms"].as_u64().unwrap(), t["speech_end_ms"].as_u64().unwrap());
         turns.push((spk, TurnSpan { start_ms: start, end_ms: end.max(start), speech: Some(vec![speech]) }));
     }
-    let set = Set { name: "seed-panel".into(), speakers, turns, probes: Vec::new() };
+    Set { name: "seed-panel".into(), speakers, turns, probes: Vec::new() }
+}
+
+#[test]
+fn seed_panel_identifies_the_espeak_voices_from_one_streaming_pass() {
+    let Some(dir) = common::shared("fixtures/seed-panel") else { return };
+    let set = seed_set(&dir);
     let spans: Vec<TurnSpan> = set.turns.iter().map(|t| t.1.clone()).collect();
     let mut enc = VoiceEncoder::bundled().unwrap();
     let mut got: Vec<Option<TurnVoice>> = vec![None; spans.len()];
@@ -348,4 +354,73 @@ fn seed_panel_identifies_the_espeak_voices_from_one_streaming_pass() {
     assert!(e.id() >= 0.98, "identification {}", e.id());
     assert!(f.id_total == e.id_total);
     assert!(stats.peak_buffer_samples <= 16000 * 125, "held {} samples", stats.peak_buffer_samples);
+}
+
+/// The seed panel through the one pass (`voice::one_pass`: the decode that gives the peaks and
+/// the speech activity gives the voices; each turn's speech cut by the energy gate, the speech
+/// map being unknown during the pass), and again with each turn's speech cut by the speech map
+/// the pass found (what `turnfix check --audio` does once the analysis is cached). Prints the
+/// leave-one-out identification both ways.
+#[test]
+fn seed_panel_one_pass_gate_cut_and_map_cut() {
+    let Some(dir) = common::shared("fixtures/seed-panel") else { return };
+    let mut set = seed_set(&dir);
+    let rec = dir.join("recording.mp3");
+    for t in &mut set.turns {
+        t.1.speech = None;
+    }
+    let gate: Vec<TurnSpan> = set.turns.iter().map(|t| t.1.clone()).collect();
+    let mut enc = VoiceEncoder::bundled().unwrap();
+    let source = decode::open(&rec).unwrap().source();
+    let mut got: Vec<Option<TurnVoice>> = vec![None; gate.len()];
+    let stop = AtomicBool::new(false);
+    let t0 = std::time::Instant::now();
+    let (an, stats) = one_pass(
+        &mut enc,
+        &source,
+        &gate,
+        &AnalyzeOptions::default(),
+        &stop,
+        |_| {},
+        |tv| {
+            let i = tv.turn;
+            got[i] = Some(tv);
+        },
+    )
+    .unwrap();
+    println!(
+        "seed one pass (gate-cut): {:.1} s, {} stretches, peak buffer {:.1} s",
+        t0.elapsed().as_secs_f32(),
+        stats.stretches,
+        stats.peak_buffer_samples as f32 / 16000.0
+    );
+    set.name = "seed one pass gate-cut".into();
+    let (gate_e, _) = collect(&set, got);
+    let map = an.speech.map();
+    for t in &mut set.turns {
+        t.1.speech = Some(map.turn_segments(t.1.start_ms, t.1.end_ms));
+    }
+    let spans: Vec<TurnSpan> = set.turns.iter().map(|t| t.1.clone()).collect();
+    let mut got: Vec<Option<TurnVoice>> = vec![None; spans.len()];
+    analyze_recording(
+        &mut enc,
+        &rec,
+        &spans,
+        &AnalyzeOptions::default(),
+        &stop,
+        |_| {},
+        |tv| {
+            let i = tv.turn;
+            got[i] = Some(tv);
+        },
+    )
+    .unwrap();
+    set.name = "seed map-cut".into();
+    let (map_e, _) = collect(&set, got);
+    // Measured 35/36 both ways (3 Dec 2026); 36/36 with the ground truth's speech spans (above).
+    assert!(map_e.id() >= 0.97, "map-cut identification {}", map_e.id());
+    assert!(gate_e.id() >= 0.97, "gate-cut identification {}", gate_e.id());
+    // Each of the two stretches holds at most a capped window (120 s) + 1 s; measured 242 s in
+    // all (15 MB).
+    assert!(stats.stretches == 2 && stats.peak_buffer_samples <= 2 * 16000 * 125, "held {}", stats.peak_buffer_samples);
 }

@@ -5,8 +5,9 @@
 //! unchanged for the assistant's debounce; a turn whose window is unchanged keeps its embedding.
 //! Another recording, or another analysis of it, starts over.
 //!
-//! The voice pass decodes the recording again (`audio::voice::turns::voice_spans`): the one pass
-//! keeps no samples (a 3-hour file would not fit), and the embedding needs only the turns' speech.
+//! The voice pass decodes the recording again (`audio::voice::turns::voice_spans`): the player's
+//! peaks worker runs the one pass without the voice listener (`audio::voice::one_pass` is what
+//! the CLI uses), and each turn's speech is cut by the speech map that pass gives.
 //! Its results feed the assistant's re-check (`app/assist.rs`) and Re-match unreviewed turns.
 
 use super::App;
@@ -47,7 +48,7 @@ impl VoiceSnapshot {
             .iter()
             .zip(spans)
             .filter_map(|(t, s)| match self.by_turn.get(&t.id) {
-                Some((had, SpanVoice { embedding: Some(e), change })) if *had == s => Some(TurnVoice {
+                Some((had, SpanVoice { embedding: Some(e), change, .. })) if *had == s => Some(TurnVoice {
                     change: change.map(|c| VoiceChange { at_ms: c.at_ms, score: c.score }),
                     ..TurnVoice::embedded(t.id, e.clone())
                 }),

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use symphonia::core::codecs::{self as c, CodecParameters, CodecRegistry, CodecType};
 
@@ -18,6 +19,21 @@ pub(crate) fn registry() -> &'static CodecRegistry {
         r.register_all::<OpusDecoder>();
         r
     })
+}
+
+/// Frames decoded by every decoder of the process (before any are dropped: a seek's preroll
+/// counts), for tests that check a file is decoded once.
+static FRAMES_DECODED: AtomicU64 = AtomicU64::new(0);
+
+/// How many frames every decoder of this process has decoded so far.
+pub fn frames_decoded() -> u64 {
+    FRAMES_DECODED.load(Ordering::Relaxed)
+}
+
+/// `frames` just decoded, counted in [`frames_decoded`].
+pub(super) fn counted(frames: i64) -> i64 {
+    FRAMES_DECODED.fetch_add(frames.max(0) as u64, Ordering::Relaxed);
+    frames
 }
 
 /// The container, sniffed from the first bytes of the file.

@@ -19,6 +19,7 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
 
+pub use super::codecs::frames_decoded;
 use super::codecs::{self, codec_name, registry, sniff_container};
 use super::mkv;
 use super::mp3::Mp3Index;
@@ -145,7 +146,7 @@ impl AudioStream {
             let Some(start) = guarded(move || inner.raw_next(raw))? else {
                 return Ok(None);
             };
-            let n = self.raw.len() as i64 / ch;
+            let n = codecs::counted(self.raw.len() as i64 / ch);
             let from = (self.skip_until as i64).max(0).max(start);
             let mut to = start + n;
             if let Some(end) = self.end {

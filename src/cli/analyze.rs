@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use turnfix::audio::analysis::{self, Analysis};
-use turnfix::audio::speech::windows;
+use turnfix::audio::speech::SpeechMap;
+use turnfix::audio::voice::TurnSpan;
+use turnfix::audio::voice::turns::turn_spans;
 use turnfix::formats;
 use turnfix::model::{Ms, Transcript, format_clock};
 
@@ -37,6 +39,17 @@ pub fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
+/// The file name of `rec` as the CLI's messages give it.
+pub fn file_name(rec: &Path) -> String {
+    rec.file_name().map_or_else(|| rec.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// An error of a pass over `rec`, naming the file (open errors already start with its name).
+pub fn named_error(rec: &Path, e: &dyn std::fmt::Display) -> anyhow::Error {
+    let (name, msg) = (file_name(rec), e.to_string());
+    if msg.starts_with(&name) { anyhow::anyhow!(msg) } else { anyhow::anyhow!("{name}: {msg}") }
+}
+
 /// The analysis of `rec`, from the cache or computed with a progress bar on stderr (hidden when
 /// stderr is not a terminal). Errors name the file.
 pub fn analysis_of(rec: &Path) -> anyhow::Result<Analysis> {
@@ -44,15 +57,10 @@ pub fn analysis_of(rec: &Path) -> anyhow::Result<Analysis> {
         return Ok(a);
     }
     let bar = progress_bar();
-    let name = rec.file_name().map_or_else(|| rec.display().to_string(), |n| n.to_string_lossy().into_owned());
-    bar.set_message(format!("listening to {name}"));
+    bar.set_message(format!("listening to {}", file_name(rec)));
     let r = analysis::compute(rec, &AtomicBool::new(false), |p| bar.set_position((p * 1000.0) as u64));
     bar.finish_and_clear();
-    let a = r.map_err(|e| {
-        let msg = e.to_string();
-        // Open errors already start with the file name.
-        if msg.starts_with(&name) { anyhow::anyhow!(msg) } else { anyhow::anyhow!("{name}: {msg}") }
-    })?;
+    let a = r.map_err(|e| named_error(rec, &e))?;
     let _ = analysis::store_cached(rec, &a);
     Ok(a)
 }
@@ -88,24 +96,21 @@ struct Report {
     past_end: Vec<usize>,
 }
 
-/// Each turn's figures, the turns past the recording's end, and each turn's window and speech.
-fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>, Vec<super::analyze_voice::TurnWindow>) {
+/// Each turn's figures (its speech from the speech map) and the turns past the recording's end.
+fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>) {
     let map = a.speech.map();
     let dur = a.duration_ms();
-    let starts: Vec<Ms> = doc.turns.iter().map(|t| t.start_ms).collect();
     let mut past = Vec::new();
-    let mut speech = Vec::new();
-    let turns = windows(&starts, dur)
+    let turns = speech_spans(doc, Some(&map), dur)
+        .into_iter()
         .enumerate()
-        .map(|(i, (s, e))| {
+        .map(|(i, span)| {
             let t = &doc.turns[i];
             if t.start_ms >= dur {
                 past.push(i);
             }
-            let window = (s, e.min(dur.max(s)));
-            let segs = if t.text.trim().is_empty() { Vec::new() } else { map.turn_segments(window.0, window.1) };
+            let segs = span.speech.unwrap_or_default();
             let sp = segs.first().zip(segs.last()).map(|(f, l)| (f.0, l.1));
-            speech.push((window, segs));
             TurnSpeech {
                 index: i,
                 speaker: doc.speaker_name(t.speaker).to_string(),
@@ -116,7 +121,20 @@ fn turns_of(doc: &Transcript, a: &Analysis) -> (Vec<TurnSpeech>, Vec<usize>, Vec
             }
         })
         .collect();
-    (turns, past, speech)
+    (turns, past)
+}
+
+/// Each turn's window (its start to the next later start, the last to the recording's end) and
+/// its speech: from the map when given (else None: the gate finds it), none for a turn without
+/// words.
+pub fn speech_spans(doc: &Transcript, map: Option<&SpeechMap>, duration_ms: Ms) -> Vec<TurnSpan> {
+    let mut spans = turn_spans(doc, map, duration_ms);
+    for (span, t) in spans.iter_mut().zip(&doc.turns) {
+        if t.text.trim().is_empty() {
+            span.speech = Some(Vec::new());
+        }
+    }
+    spans
 }
 
 fn ms(v: Ms) -> String {
@@ -135,15 +153,21 @@ pub fn run(a: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let an = analysis_of(&a.recording)?;
+    // With a transcript and its voices: one decode for the analysis and the voices.
+    let (an, voices) = match &doc {
+        Some(d) if !a.no_voice => {
+            let (an, v) = super::analyze_voice::analysis_and_voices(&a.recording, d)?;
+            (an, Some(v))
+        }
+        _ => (analysis_of(&a.recording)?, None),
+    };
     let map = an.speech.map();
     let (turns, past_end) = match &doc {
         Some(d) => {
-            let (mut t, p, speech) = turns_of(d, &an);
-            if !a.no_voice {
-                let voices = super::analyze_voice::similarities(&a.recording, d, &speech)?;
-                for (turn, v) in t.iter_mut().zip(voices) {
-                    turn.voice = v;
+            let (mut t, p) = turns_of(d, &an);
+            if let Some(v) = &voices {
+                for (turn, s) in t.iter_mut().zip(super::analyze_voice::similarities(d, v)) {
+                    turn.voice = s;
                 }
             }
             (Some(t), p)

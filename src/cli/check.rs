@@ -20,24 +20,22 @@ pub struct CheckArgs {
     pub top: usize,
 }
 
-/// The voice analysis of the recording for the assistant: the speech map (cached beside the
-/// recording by `turnfix analyze`), then every turn's voice embedding, with a progress bar on
-/// stderr. The voice-mismatch and two-voices findings come from these; errors name the file.
+/// The voice analysis of the recording for the assistant, with a progress bar on stderr: every
+/// turn's voice embedding, from one decode of the recording (with its analysis cached by an
+/// earlier `turnfix analyze` or `check`, each turn's speech from the speech map; else the one
+/// pass, which caches the analysis). The voice-mismatch and two-voices findings come from these;
+/// errors name the file.
 fn voice_evidence(audio: &Path, doc: &Transcript) -> anyhow::Result<VoiceEvidence> {
-    let an = super::analyze::analysis_of(audio)?;
-    let map = an.speech.map();
     let bar = super::analyze::progress_bar();
-    bar.set_message("voices");
-    let voices = turnfix::audio::voice::turns::voice_turns(
+    bar.set_message(format!("listening to {}", super::analyze::file_name(audio)));
+    let r = turnfix::audio::voice::turns::analysis_and_voice_turns(
         audio,
         doc,
-        Some(&map),
-        an.duration_ms(),
         &std::sync::atomic::AtomicBool::new(false),
         |p| bar.set_position((p * 1000.0) as u64),
     );
     bar.finish_and_clear();
-    let voices = voices.map_err(|e| anyhow::anyhow!("{}: {e}", audio.display()))?;
+    let (_, voices) = r.map_err(|e| super::analyze::named_error(audio, &e))?;
     Ok(VoiceEvidence {
         turns: doc
             .turns

@@ -7,10 +7,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::VoiceError;
-use super::change::{self, Change, Pieces};
-use super::embed::{BATCH, DEFAULT_MAX_PARTIALS, THREADS, VoiceEncoder, cap_starts, partial_starts};
-use super::features::{FeatureExtractor, VoiceFeatures};
-use super::gate;
+use super::batch::{Batcher, cut_speech, ms_to_idx, whole_ms, window_end};
+use super::change::Change;
+use super::embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder};
+use super::features::VoiceFeatures;
 use super::mel::SAMPLE_RATE;
 use crate::audio::AudioError;
 use crate::audio::decode;
@@ -20,7 +20,7 @@ use crate::audio::decode;
 pub const MAX_WINDOW_MS: u64 = 120_000;
 
 /// One turn to analyse: its window in the recording and, when known, its speech spans (absolute
-/// ms). Without spans the [`gate`] finds the speech inside the window.
+/// ms). Without spans the [`gate`](super::gate) finds the speech inside the window.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TurnSpan {
     pub start_ms: u64,
@@ -59,88 +59,6 @@ pub struct TurnVoice {
     pub change: Option<Change>,
 }
 
-/// Collects turns' speech and embeds them in batches, emitting results in the order queued.
-struct Batcher<'a, F: FnMut(TurnVoice)> {
-    enc: &'a mut VoiceEncoder,
-    fx: FeatureExtractor,
-    opts: AnalyzeOptions,
-    queued: Vec<(usize, (Vec<f32>, Pieces), bool)>,
-    partials: usize,
-    on_turn: F,
-}
-
-impl<F: FnMut(TurnVoice)> Batcher<'_, F> {
-    fn push(&mut self, turn: usize, speech: (Vec<f32>, Pieces), past_end: bool) {
-        self.partials += cap_starts(partial_starts(speech.0.len()), self.opts.max_partials).len();
-        self.queued.push((turn, speech, past_end));
-        if self.partials >= BATCH * THREADS {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        let queued = std::mem::take(&mut self.queued);
-        self.partials = 0;
-        let features: Vec<Option<VoiceFeatures>> = queued
-            .iter()
-            .map(|(_, s, _)| if self.opts.features { self.fx.features(&s.0, self.opts.max_partials) } else { None })
-            .collect();
-        let mut meta: Vec<(usize, u64, bool, Pieces)> = Vec::with_capacity(queued.len());
-        let mut speeches = Vec::with_capacity(queued.len());
-        for (t, (s, pieces), p) in queued {
-            meta.push((t, s.len() as u64 * 1000 / SAMPLE_RATE as u64, p, pieces));
-            speeches.push(s);
-        }
-        let mut embeds = self.enc.embed_many_partials(speeches, self.opts.max_partials);
-        embeds.resize(meta.len(), None);
-        for (((turn, speech_ms, past_end, pieces), e), features) in meta.into_iter().zip(embeds).zip(features) {
-            let change = e.as_ref().and_then(|e| {
-                let c = change::change_point(&e.partials, &e.starts)?;
-                Some(Change { at_ms: change::time_of(&pieces, c.at_sample)?, contrast: c.contrast, score: c.score })
-            });
-            let embedding = e.map(|e| e.embedding);
-            (self.on_turn)(TurnVoice { turn, speech_ms, embedding, features, past_end, change });
-        }
-    }
-}
-
-/// Cut the speech of a turn out of `window` (16 kHz samples starting at `window_ms`), with where
-/// each piece of it came from.
-fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> (Vec<f32>, Pieces) {
-    let rel: Vec<(u64, u64)> = match &turn.speech {
-        Some(spans) => spans
-            .iter()
-            .map(|&(s, e)| {
-                (s.max(turn.start_ms).saturating_sub(window_ms), e.min(turn.end_ms).saturating_sub(window_ms))
-            })
-            .collect(),
-        None => {
-            let from = ms_to_idx(turn.start_ms.saturating_sub(window_ms)).min(window.len());
-            let to = ms_to_idx(turn.end_ms.saturating_sub(window_ms)).min(window.len());
-            let off = turn.start_ms.saturating_sub(window_ms);
-            gate::speech_spans(&window[from..to.max(from)]).into_iter().map(|(s, e)| (s + off, e + off)).collect()
-        }
-    };
-    let mut out = Vec::new();
-    let mut pieces = Vec::new();
-    for (s, e) in rel {
-        let (a, b) = (ms_to_idx(s).min(window.len()), ms_to_idx(e).min(window.len()));
-        if b > a {
-            pieces.push((out.len(), window_ms + a as u64 * 1000 / SAMPLE_RATE as u64));
-            out.extend_from_slice(&window[a..b]);
-        }
-    }
-    (out, pieces)
-}
-
-fn window_end(t: &TurnSpan) -> u64 {
-    t.end_ms.min(t.start_ms + MAX_WINDOW_MS)
-}
-
-fn ms_to_idx(ms: u64) -> usize {
-    (ms * SAMPLE_RATE as u64 / 1000) as usize
-}
-
 /// Analyse turns of a recording already decoded to 16 kHz mono (tests, short files).
 pub fn analyze_samples(
     enc: &mut VoiceEncoder,
@@ -149,8 +67,7 @@ pub fn analyze_samples(
     opts: &AnalyzeOptions,
     on_turn: impl FnMut(TurnVoice),
 ) {
-    let mut b =
-        Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
+    let mut b = Batcher::new(enc, opts, on_turn);
     let len_ms = wav.len() as u64 * 1000 / SAMPLE_RATE as u64;
     for (i, t) in turns.iter().enumerate() {
         b.push(i, cut_speech(wav, 0, t), t.end_ms > len_ms);
@@ -166,6 +83,8 @@ pub struct PassStats {
     pub turns_past_end: Vec<usize>,
     /// Most 16 kHz samples held at once.
     pub peak_buffer_samples: usize,
+    /// Stretches decoded at once (the one pass splits a long MP3, WAV or FLAC over two threads).
+    pub stretches: usize,
 }
 
 /// Decode `path` once and analyse `turns`, calling `on_turn` as each turn is done (in the order
@@ -185,8 +104,7 @@ pub fn analyze_recording(
     let total_ms = info.duration_ms().unwrap_or(0).max(1);
     let mut order: Vec<usize> = (0..turns.len()).collect();
     order.sort_by_key(|&i| (turns[i].start_ms, i));
-    let mut b =
-        Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn };
+    let mut b = Batcher::new(enc, opts, on_turn);
     let mut resampler = Resampler::new(rate);
     // 16 kHz mono samples from `base` (absolute sample index) onwards.
     let (mut buf, mut base) = (Vec::<f32>::new(), 0usize);
@@ -227,7 +145,7 @@ pub fn analyze_recording(
             if let Some(&n) = order.get(next) {
                 let keep_from = ms_to_idx(turns[n].start_ms).saturating_sub(SAMPLE_RATE as usize);
                 if keep_from > base {
-                    let drop = (keep_from - base).min(buf.len());
+                    let drop = whole_ms((keep_from - base).min(buf.len()));
                     buf.drain(..drop);
                     base += drop;
                 }
@@ -236,8 +154,7 @@ pub fn analyze_recording(
         }
         if !ended && next < order.len() && turns[order[next]].start_ms > have_ms + 1000 {
             // Nothing of the next turn yet: hold no more than a second.
-            let keep = buf.len().min(SAMPLE_RATE as usize);
-            let drop = buf.len() - keep;
+            let drop = whole_ms(buf.len().saturating_sub(SAMPLE_RATE as usize));
             buf.drain(..drop);
             base += drop;
         }
@@ -249,6 +166,7 @@ pub fn analyze_recording(
         recording_ms: ((base + buf.len()) as u64 * 1000 / SAMPLE_RATE as u64).max(info.duration_ms().unwrap_or(0)),
         turns_past_end: past_end,
         peak_buffer_samples: peak,
+        stretches: 1,
     })
 }
 
@@ -339,17 +257,5 @@ mod tests {
             let want = (2.0 * std::f32::consts::PI * 440.0 * n as f32 / 16000.0).sin();
             assert!((y - want).abs() < 0.02, "sample {n}: {y} vs {want}");
         }
-    }
-
-    #[test]
-    fn speech_is_cut_to_the_spans_inside_the_turn() {
-        let wav: Vec<f32> = (0..48000).map(|i| i as f32).collect();
-        let t = TurnSpan { start_ms: 1000, end_ms: 2000, speech: Some(vec![(500, 1100), (1900, 2500)]) };
-        let (s, pieces) = cut_speech(&wav, 0, &t);
-        assert_eq!(s.len(), 1600 + 1600);
-        assert_eq!(s[0], 16000.0);
-        assert_eq!(pieces, [(0, 1000), (1600, 1900)]);
-        let s2 = cut_speech(&wav[8000..], 500, &t);
-        assert_eq!((s, pieces), s2);
     }
 }

@@ -10,21 +10,27 @@
 //! - [`features`]: pitch and MFCC statistics.
 //! - [`speakers`]: centroids and leave-one-out similarities, updated turn by turn.
 //! - [`analyze`]: one streaming pass over a recording, results turn by turn.
+//! - [`listen`]: the same riding the one pass of [`analysis`](crate::audio::analysis) (peaks,
+//!   speech activity and voices from one decode: [`one_pass`]).
+//! - `batch`: what the two share (cutting a turn's speech, batching it for the encoder).
 //! - [`turns`]: every turn of a transcript embedded (the correction assistant's voice evidence).
 //! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
 
 pub mod analyze;
+mod batch;
 pub mod change;
 pub mod embed;
 pub mod features;
 pub mod gate;
+pub mod listen;
 pub mod lstm;
 pub mod mel;
 pub mod speakers;
 pub mod turns;
 
-pub use analyze::{AnalyzeOptions, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
+pub use analyze::{AnalyzeOptions, PassStats, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
 pub use embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder, cosine};
+pub use listen::one_pass;
 pub use speakers::{SpeakerIndex, equal_error_rate, turn_weight};
 
 /// Errors of the voice analysis.

@@ -2,13 +2,20 @@
 //! out by the speech map (or, without one, by the energy gate), embedded. What the correction
 //! assistant's voice checks take (`assist::VoiceEvidence` is built from it by the caller: the
 //! assistant knows no audio types, and this module no assistant types).
+//!
+//! [`analysis_and_voices`] is what the CLI runs: with the recording's analysis cached, a decode
+//! for the voices alone (each turn's speech from the speech map); without it, the one pass
+//! ([`one_pass`]: peaks, speech activity and voices from one decode, the speech cut by the
+//! gate), whose analysis is then cached.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::change::Change;
-use super::{AnalyzeOptions, TurnSpan, VoiceEncoder, VoiceError, analyze_recording};
+use super::{AnalyzeOptions, TurnSpan, VoiceEncoder, VoiceError, analyze_recording, one_pass};
+use crate::audio::analysis::{self, Analysis};
 use crate::audio::speech::{SpeechMap, windows};
+use crate::audio::{decode, peaks};
 use crate::model::{Ms, Transcript};
 
 /// Each turn's window (its start to the next later start, the last to `duration_ms`) and its
@@ -23,12 +30,14 @@ pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms)
         .collect()
 }
 
-/// What the voice pass found for one span: its embedding (None: too little speech) and the
-/// most likely change of voice inside it ([`change`](super::change)).
+/// What the voice pass found for one span: its embedding (None: too little speech), the
+/// most likely change of voice inside it ([`change`](super::change)) and the speech it was
+/// taken from (ms; a turn's weight in its speaker's centroid).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpanVoice {
     pub embedding: Option<Vec<f32>>,
     pub change: Option<Change>,
+    pub speech_ms: u64,
 }
 
 /// The voice of every turn of `doc` (embedding and change of voice), in turn order.
@@ -57,10 +66,65 @@ pub fn voice_spans(
     let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
     analyze_recording(&mut enc, path, spans, &opts, cancel, progress, |tv| {
         if let Some(slot) = out.get_mut(tv.turn) {
-            *slot = SpanVoice { embedding: tv.embedding, change: tv.change };
+            *slot = SpanVoice { embedding: tv.embedding, change: tv.change, speech_ms: tv.speech_ms };
         }
     })?;
     Ok(out)
+}
+
+/// The recording's analysis (peaks, speech activity) and the voice of each span that `spans_of`
+/// gives (from the speech map when there is one, and the recording's length), decoding the
+/// recording once: from the cache, the analysis and a decode for the voices, the speech cut by
+/// the map; else the one pass, the speech cut by the gate, and the analysis cached.
+pub fn analysis_and_voices(
+    path: &Path,
+    spans_of: impl FnOnce(Option<&SpeechMap>, Ms) -> Vec<TurnSpan>,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<(Analysis, Vec<SpanVoice>), VoiceError> {
+    analysis_and_voices_in(&peaks::cache_dirs(), path, spans_of, cancel, progress)
+}
+
+/// [`analysis_and_voices`] with explicit cache directories.
+pub fn analysis_and_voices_in(
+    dirs: &[PathBuf],
+    path: &Path,
+    spans_of: impl FnOnce(Option<&SpeechMap>, Ms) -> Vec<TurnSpan>,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<(Analysis, Vec<SpanVoice>), VoiceError> {
+    if let Some(an) = analysis::load_cached_from(dirs, path) {
+        let spans = spans_of(Some(&an.speech.map()), an.duration_ms());
+        let voices = voice_spans(path, &spans, cancel, progress)?;
+        return Ok((an, voices));
+    }
+    let stream = decode::open(path)?;
+    let source = stream.source();
+    // The length the container gives; unknown, the last turn's window runs to the cap
+    // (`MAX_WINDOW_MS`) and the pass stops at the recording's end.
+    let duration = stream.info().duration_ms().unwrap_or(Ms::MAX);
+    drop(stream);
+    let spans = spans_of(None, duration);
+    let mut enc = VoiceEncoder::bundled()?;
+    let mut out = vec![SpanVoice::default(); spans.len()];
+    let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
+    let (an, _) = one_pass(&mut enc, &source, &spans, &opts, cancel, progress, |tv| {
+        if let Some(slot) = out.get_mut(tv.turn) {
+            *slot = SpanVoice { embedding: tv.embedding, change: tv.change, speech_ms: tv.speech_ms };
+        }
+    })?;
+    let _ = analysis::store_cached_in(dirs, path, &an);
+    Ok((an, out))
+}
+
+/// [`analysis_and_voices`] for every turn of `doc` ([`turn_spans`]), in turn order.
+pub fn analysis_and_voice_turns(
+    path: &Path,
+    doc: &Transcript,
+    cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+) -> Result<(Analysis, Vec<SpanVoice>), VoiceError> {
+    analysis_and_voices(path, |map, duration| turn_spans(doc, map, duration), cancel, progress)
 }
 
 #[cfg(test)]

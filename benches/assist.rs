@@ -2,6 +2,12 @@
 //! transcript made by repeating the seed panel's turns (a stand-in conversation when ../shared
 //! is absent): the whole check, and re-checking after one edit (an edit in the middle turn,
 //! then the whole check again, as the editor does after every change).
+//!
+//! That transcript repeats the seed's long answers (209 words a turn on average, 2.1 million
+//! words in all, ~230 hours of speech at 150 words a minute): a stress input.
+//! `check/10000_turns_spoken` is 10,000 turns whose words fit their times: the seed's text cut
+//! into turns of 3 to 40 words (17.5 on average: 7 s at 2.5 words a second, the turns being 7 s
+//! apart), each keeping the speaker of the turn its words came from.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -47,6 +53,23 @@ fn transcript(n: usize) -> Transcript {
     b.finish()
 }
 
+/// 10,000 turns whose words fit their 7 s: the seed's words in chunks of 3–40 (17.5 on average).
+fn spoken_transcript(n: usize) -> Transcript {
+    const LENGTHS: [usize; 8] = [3, 8, 17, 30, 12, 25, 40, 5];
+    let seed = seed_turns();
+    let words: Vec<(&str, &str)> =
+        seed.iter().flat_map(|(name, text)| text.split_whitespace().map(move |w| (name.as_str(), w))).collect();
+    let mut b = TranscriptBuilder::new();
+    let mut at = 0;
+    for i in 0..n {
+        let len = LENGTHS[i % LENGTHS.len()];
+        let chunk: Vec<&str> = (0..len).map(|k| words[(at + k) % words.len()].1).collect();
+        b.push(Some(words[at % words.len()].0), Some(i as u64 * 7_000), None, &chunk.join(" "));
+        at += len;
+    }
+    b.finish()
+}
+
 fn bench(c: &mut Criterion) {
     let mut doc = transcript(TURNS);
     let cx = Context::default();
@@ -54,6 +77,10 @@ fn bench(c: &mut Criterion) {
     eprintln!("{TURNS} turns: {n} findings");
     let mut g = c.benchmark_group("assist");
     g.bench_function("check/10000_turns", |b| b.iter(|| black_box(assist::check(black_box(&doc), &cx))));
+    let spoken = spoken_transcript(TURNS);
+    let words: usize = spoken.turns.iter().map(|t| t.text.split_whitespace().count()).sum();
+    eprintln!("{TURNS} spoken turns ({words} words): {} findings", assist::check(&spoken, &cx).len());
+    g.bench_function("check/10000_turns_spoken", |b| b.iter(|| black_box(assist::check(black_box(&spoken), &cx))));
     let mid = doc.turns[TURNS / 2].id;
     let texts = [doc.turns[TURNS / 2].text.clone(), format!("{} And one more thing", doc.turns[TURNS / 2].text)];
     let mut k = 0;

@@ -202,7 +202,14 @@ impl App {
     /// Once a frame: take up what the one pass gave, then start a voice pass over the turns not
     /// embedded for their current window.
     pub(crate) fn voices_when_due(&mut self) {
-        let source = self.audio_path.clone().zip(self.speech.map().cloned()).filter(|_| self.options.voice_analysis);
+        // While the one pass runs, a speech map is not its own (it comes once the pass is over):
+        // the previous recording's, its pass done as this one was loaded. Not taken up.
+        let listening = self.voices.listened.as_ref().is_some_and(|l| l.feed.is_open());
+        let source = self
+            .audio_path
+            .clone()
+            .zip(self.speech.map().cloned())
+            .filter(|_| self.options.voice_analysis && !listening);
         let same = match (&self.voices.source, &source) {
             (Some((p, m)), Some((q, n))) => p == q && Arc::ptr_eq(m, n),
             (None, None) => true,
@@ -417,5 +424,28 @@ mod tests {
         assert!(fits(&spans[0], &cut));
         cut.speech = Some(vec![(600, 4_000)]);
         assert!(!fits(&cut, &spans[0]), "other speech in the same window");
+    }
+
+    #[test]
+    fn a_speech_map_seen_while_the_one_pass_listens_is_not_taken_for_its_own() {
+        let mut app = App::new(
+            &egui::Context::default(),
+            crate::app::AppOptions { voice_analysis: true, ..crate::app::AppOptions::headless() },
+        );
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("A"), Some(0), None, "a");
+        app.doc = b.finish();
+        let path = PathBuf::from("/nonexistent/talk.wav");
+        let ids = app.doc.turns.iter().map(|t| t.id).collect();
+        app.audio_path = Some(path.clone());
+        app.voices.listened = Some(Listened { path, feed: VoiceFeed::new(), ids });
+        app.player_state.duration_ms = Some(10_000);
+        // The previous recording's analysis, still in the player as this one is loaded.
+        let old = crate::audio::SpeechActivity { frame_samples: 256, scores: vec![255; 100], energy: Vec::new() };
+        app.speech.update(Some(Arc::new(old)));
+        app.voices_when_due();
+        assert!(!app.tasks.running(TaskKind::Voice), "no pass over the old map");
+        assert!(app.voices.source.is_none());
+        assert!(app.voices.listened.as_ref().is_some_and(|l| l.feed.is_open()), "the one pass still listens");
     }
 }

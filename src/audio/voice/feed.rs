@@ -80,6 +80,11 @@ impl VoiceFeed {
         lock(&self.0.state).phase.clone()
     }
 
+    /// Still waiting for the pass or listening (more may come).
+    pub fn is_open(&self) -> bool {
+        matches!(self.phase(), FeedPhase::Waiting | FeedPhase::Listening { .. })
+    }
+
     /// The voices reported since the last call, each with the window it was cut from.
     pub fn take(&self) -> Vec<(usize, TurnSpan, SpanVoice)> {
         let mut s = lock(&self.0.state);
@@ -241,6 +246,7 @@ mod tests {
     fn results_are_taken_once_with_their_window_and_stop_ends_the_feed() {
         let feed = VoiceFeed::new();
         assert_eq!(feed.phase(), FeedPhase::Waiting);
+        assert!(feed.is_open());
         feed.listening(Arc::new(vec![span(0), span(1_000)]));
         assert_eq!(feed.phase(), FeedPhase::Listening { turns: 2, done: 0 });
         feed.push(1, SpanVoice { speech_ms: 700, ..SpanVoice::default() });
@@ -250,6 +256,7 @@ mod tests {
         assert!(feed.take().is_empty(), "taken once");
         assert_eq!(feed.phase(), FeedPhase::Listening { turns: 2, done: 1 });
         feed.stop();
+        assert!(!feed.is_open());
         feed.push(0, SpanVoice::default());
         assert!(feed.take().is_empty(), "nothing is reported once stopped");
         feed.end(FeedPhase::Finished);

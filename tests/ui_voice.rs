@@ -3,15 +3,22 @@
 //! a mislabelled turn, and Re-match unreviewed turns lists it with its scores and changes it in
 //! one undo step, never touching a reviewed turn. The recording is made here with two espeak-ng
 //! voices (skips when espeak-ng is missing).
+//!
+//! Uncached, the player's one pass gives the voices (the recording is decoded once, counted by
+//! `decode::frames_decoded()`: one test at a time here); reopened, the cached analysis and a
+//! decode for the voices alone. The cache is this process's own (`XDG_CACHE_HOME`).
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 use turnfix::app::{App, AppOptions, Modal};
 use turnfix::assist::Kind;
+use turnfix::audio::analysis;
+use turnfix::audio::decode::{self, frames_decoded};
 use turnfix::edit::Edit;
 use turnfix::model::{Transcript, TranscriptBuilder};
 
@@ -117,12 +124,27 @@ fn wait(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) 
     }
 }
 
+/// One test at a time: the decode counter is the process's. The cache is this process's own.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    static CACHE: Once = Once::new();
+    CACHE.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("turnfix-ui-voice-cache-{}", std::process::id()));
+        // SAFETY: set once, before any thread of these tests reads the environment.
+        unsafe { std::env::set_var("XDG_CACHE_HOME", dir) };
+    });
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The editor on the two-voice transcript with its recording, voice analysis on.
 fn editor(path: &Path, audio: PathBuf) -> Harness<'static, App> {
     let options = AppOptions { voice_analysis: true, ..AppOptions::headless() };
     let mut app = App::new(&egui::Context::default(), options);
     app.open_sync(path).unwrap();
-    app.load_audio(audio);
+    // The recording beside the transcript is loaded with it (loading it again would start over).
+    if app.audio_path() != Some(audio.as_path()) {
+        app.load_audio(audio);
+    }
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_accessibility_check(false)
@@ -136,6 +158,7 @@ fn listening(a: &App) -> bool {
 
 #[test]
 fn closing_the_document_cancels_its_voice_pass() {
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
     let mut h = editor(&path, audio);
@@ -147,12 +170,16 @@ fn closing_the_document_cancels_its_voice_pass() {
 
 #[test]
 fn a_cancelled_voice_pass_stays_stopped_and_re_match_says_so() {
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
     let mut h = editor(&path, audio);
     wait(&mut h, "the voice pass starts", listening);
     h.get_by_label("Cancel").click();
     h.step();
+    // The Cancel stops the voices, not the one pass: the speech map still comes, and with it
+    // no pass over the turns starts again.
+    wait(&mut h, "the speech analysis goes on", |a| a.speech_map().is_some());
     for _ in 0..20 {
         h.step();
         assert!(!listening(h.state()), "not started again: {:?}", h.state().task_names());
@@ -166,6 +193,7 @@ fn a_cancelled_voice_pass_stays_stopped_and_re_match_says_so() {
 
 #[test]
 fn voice_mismatch_in_the_panel_and_rematch_in_one_undo_step() {
+    let _one = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let Some((path, audio)) = make(dir.path()) else { return };
     let mut h = editor(&path, audio);
@@ -240,4 +268,47 @@ fn edits_re_embed_only_the_turns_whose_window_moved(h: &mut Harness<'static, App
     h.state_mut().execute(turnfix::app::Command::Apply(moved));
     wait(h, "the moved turn is embedded again", |a| a.voices_ready());
     assert_eq!(h.state().voice_turns_embedded(), TURNS.len() + 2, "turns 4 and 5 again");
+}
+
+/// The mislabelled turn's voice-mismatch finding, once the voices are in.
+fn finds_the_mislabelled_turn(h: &mut Harness<'static, App>) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    wait(h, "the voices are analysed", |a| a.speech_map().is_some() && a.voices_ready());
+    let mislabelled = h.state().document().turns[6].id;
+    wait(h, "the re-check uses the voices", |a| {
+        a.findings().iter().any(|f| f.kind == Kind::VoiceMismatch && f.turn_id == mislabelled)
+    });
+}
+
+#[test]
+fn an_uncached_recording_is_decoded_once_for_the_voices_and_a_reopen_uses_its_cache() {
+    let _one = one_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let Some((path, audio)) = make(dir.path()) else { return };
+    let frames = decode::open(&audio).unwrap().info().frames.unwrap();
+    assert!(analysis::load_cached(&audio).is_none(), "a new recording");
+
+    // Uncached: the one pass gives the peaks, the speech and every turn's voice (gate-cut).
+    let before = frames_decoded();
+    let mut h = editor(&path, audio.clone());
+    wait(&mut h, "the one pass listens", listening);
+    finds_the_mislabelled_turn(&mut h);
+    let decoded = frames_decoded() - before;
+    println!("uncached: {decoded} frames decoded for {frames}");
+    assert!(decoded as f64 <= 1.05 * frames as f64, "decoded {decoded} of {frames}: once");
+    assert_eq!(h.state().voice_turns_embedded(), TURNS.len(), "every turn once, from the one pass");
+    assert_eq!(h.state().voices_cut_by_gate(), TURNS.len(), "kept once the speech map is there");
+    assert!(analysis::load_cached(&audio).is_some(), "the one pass cached its analysis");
+    drop(h);
+
+    // Reopened: the cached analysis, and a decode for the voices alone, cut by the map.
+    let before = frames_decoded();
+    let mut h = editor(&path, audio);
+    finds_the_mislabelled_turn(&mut h);
+    let decoded = frames_decoded() - before;
+    println!("cached: {decoded} frames decoded for {frames}");
+    assert!(decoded as f64 >= 0.95 * frames as f64, "decoded {decoded} of {frames}: the voices' decode");
+    assert!(decoded as f64 <= 1.05 * frames as f64, "decoded {decoded} of {frames}: once");
+    assert_eq!(h.state().voice_turns_embedded(), TURNS.len());
+    assert_eq!(h.state().voices_cut_by_gate(), 0, "cut by the cached map");
 }

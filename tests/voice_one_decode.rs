@@ -12,7 +12,8 @@ use std::sync::atomic::AtomicBool;
 use turnfix::audio::decode::{self, frames_decoded};
 use turnfix::audio::voice::turns::{analysis_and_voices_in, turn_spans};
 use turnfix::audio::voice::{
-    AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, cosine, one_pass,
+    AnalyzeOptions, Stops, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, cosine, one_pass,
+    one_pass_with,
 };
 use turnfix::audio::{AudioError, analysis};
 use turnfix::model::{Transcript, TranscriptBuilder};
@@ -349,4 +350,33 @@ fn a_cancelled_one_pass_stops_with_cancelled() {
     );
     assert!(matches!(r, Err(VoiceError::Audio(AudioError::Cancelled))), "{:?}", r.map(|r| r.1));
     assert!(reported < TURNS.len(), "{reported} turns reported after the cancel");
+}
+
+#[test]
+fn a_one_pass_whose_voices_are_stopped_still_gives_the_analysis() {
+    let _one = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let wav = recording(dir.path());
+    let source = decode::open(&wav).unwrap().source();
+    let mut enc = VoiceEncoder::bundled().unwrap();
+    let (go, stop) = (AtomicBool::new(false), AtomicBool::new(false));
+    let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
+    let mut reported = 0;
+    // The voices stopped as the first turns come back (the editor's Cancel of its voice pass):
+    // no later turn is reported, and the pass ends with the peaks and the speech.
+    let (an, _) = one_pass_with(
+        &mut enc,
+        &source,
+        &gate_spans(),
+        &opts,
+        Stops { all: &go, voices: &stop },
+        |_| {},
+        |_| {
+            reported += 1;
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
+    )
+    .unwrap();
+    assert_eq!(reported, 1, "nothing is reported once the voices are stopped");
+    assert_eq!(an, analysis::compute(&wav, &go, |_| {}).unwrap(), "the analysis is whole");
 }

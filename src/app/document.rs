@@ -167,7 +167,9 @@ impl App {
 
     /// Use this recording.
     pub fn load_audio(&mut self, path: PathBuf) {
-        self.player.load(path.clone());
+        // Uncached, the player's one pass gives the turns' voices too (`app/voice.rs`).
+        let job = self.voice_job(&path);
+        self.player.load_listening(path.clone(), job);
         self.audio_path = Some(path);
         self.audio_missing = None;
         self.looping = None;

@@ -95,7 +95,8 @@ pub struct Peaks {
 }
 
 pub(crate) enum Cmd {
-    Load(PathBuf),
+    /// A recording, and the voices to listen for in its one pass (when it is not cached).
+    Load(PathBuf, Option<voice::feed::VoiceJob>),
     Unload,
     Play,
     Pause,
@@ -246,12 +247,21 @@ impl Player {
     }
 
     pub fn load(&self, path: PathBuf) {
+        self.load_listening(path, None);
+    }
+
+    /// Load `path`; when its analysis is not cached, the one pass that computes it also gives
+    /// the voices of `job`'s turns ([`voice::feed`]), else the job is declined. The previous
+    /// recording's peaks and speech are gone at once (not a frame later).
+    pub fn load_listening(&self, path: PathBuf, job: Option<voice::feed::VoiceJob>) {
         {
             let mut s = lock(&self.shared.state);
             s.status = LoadStatus::Loading;
             s.playing = false;
         }
-        self.send(Cmd::Load(path));
+        *lock(&self.shared.peaks) = (None, 0.0);
+        *lock(&self.shared.speech) = None;
+        self.send(Cmd::Load(path, job));
     }
     /// Drop the loaded recording (another document without one): no sound, no waveform.
     pub fn unload(&self) {

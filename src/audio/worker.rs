@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::decode::{self, AudioStream};
 use super::output::{self, DeviceOut, Output, open_device};
 use super::ring::Pipe;
+use super::voice::feed::{self, VoiceJob};
 use super::{Cmd, LoadStatus, Shared, analysis, lock};
 
 /// Ring capacity (2^18 samples) and how far ahead the worker decodes.
@@ -135,7 +136,7 @@ impl Worker {
 
     fn handle(&mut self, c: Cmd) {
         match c {
-            Cmd::Load(path) => self.load(path),
+            Cmd::Load(path, job) => self.load(path, job),
             Cmd::Unload => {
                 self.unload();
                 *lock(&self.shared.peaks) = (None, 0.0);
@@ -217,7 +218,7 @@ impl Worker {
         }
     }
 
-    fn load(&mut self, path: PathBuf) {
+    fn load(&mut self, path: PathBuf, job: Option<VoiceJob>) {
         self.unload();
         self.peaks_cancel = Arc::new(AtomicBool::new(false));
         *lock(&self.shared.peaks) = (None, 0.0);
@@ -264,10 +265,19 @@ impl Worker {
             s.status = LoadStatus::Ready;
             s.duration_ms = info.duration_ms();
         });
-        self.spawn_peaks(path, source, pipe);
+        self.spawn_peaks(path, source, pipe, info.duration_ms(), job);
     }
 
-    fn spawn_peaks(&self, path: PathBuf, source: decode::Source, pipe: Arc<Pipe>) {
+    /// The peaks and speech activity of the recording (cached, else the one pass), with the
+    /// voices of `job`'s turns when the pass runs (else the job is declined).
+    fn spawn_peaks(
+        &self,
+        path: PathBuf,
+        source: decode::Source,
+        pipe: Arc<Pipe>,
+        duration_ms: Option<u64>,
+        job: Option<VoiceJob>,
+    ) {
         let shared = self.shared.clone();
         let cancel = self.peaks_cancel.clone();
         let repaint = self.repaint.clone();
@@ -275,16 +285,25 @@ impl Worker {
             let same = |sh: &Shared| lock(&sh.pipe).as_ref().is_some_and(|p| Arc::ptr_eq(p, &pipe));
             // One pass: peaks and speech activity (cached together, see analysis.rs).
             let result = match analysis::load_cached(&path) {
-                Some(a) => Ok(a),
+                Some(a) => {
+                    if let Some(job) = job {
+                        job.decline();
+                    }
+                    Ok(a)
+                }
                 None => {
                     let mut last = Instant::now();
-                    let r = analysis::compute_source(&source, &cancel, |p| {
+                    let progress = |p| {
                         lock(&shared.peaks).1 = p;
                         if last.elapsed() > Duration::from_millis(100) {
                             last = Instant::now();
                             repaint();
                         }
-                    });
+                    };
+                    let r = match job {
+                        Some(job) => feed::listen(&source, duration_ms, job, &cancel, progress, &*repaint),
+                        None => analysis::compute_source(&source, &cancel, progress),
+                    };
                     if let Ok(a) = &r {
                         // None: no cache dir is writable; the results stay in memory only.
                         let _ = analysis::store_cached(&path, a);

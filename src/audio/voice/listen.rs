@@ -272,23 +272,59 @@ pub fn one_pass(
     turns: &[TurnSpan],
     opts: &AnalyzeOptions,
     cancel: &AtomicBool,
+    progress: impl FnMut(f32),
+    on_turn: impl FnMut(TurnVoice) + Send,
+) -> Result<(Analysis, PassStats), VoiceError> {
+    one_pass_with(enc, source, turns, opts, Stops { all: cancel, voices: cancel }, progress, on_turn)
+}
+
+/// What stops a [`one_pass_with`].
+#[derive(Clone, Copy)]
+pub struct Stops<'a> {
+    /// The whole pass: it returns [`AudioError::Cancelled`].
+    pub all: &'a AtomicBool,
+    /// The voices only: no turn is embedded (or reported) once it is set, and the pass goes on
+    /// for the peaks and the speech activity (the editor's Cancel of its voice pass).
+    pub voices: &'a AtomicBool,
+}
+
+impl Stops<'_> {
+    fn voices_stopped(&self) -> bool {
+        self.all.load(Ordering::Relaxed) || self.voices.load(Ordering::Relaxed)
+    }
+}
+
+/// [`one_pass`] whose voices can be stopped apart from the pass (see [`Stops`]).
+pub fn one_pass_with(
+    enc: &mut VoiceEncoder,
+    source: &decode::Source,
+    turns: &[TurnSpan],
+    opts: &AnalyzeOptions,
+    stops: Stops<'_>,
     mut progress: impl FnMut(f32),
     on_turn: impl FnMut(TurnVoice) + Send,
 ) -> Result<(Analysis, PassStats), VoiceError> {
+    let cancel = stops.all;
     let win = Windows::new(turns);
     let (tx, rx) = sync_channel::<Cut>(QUEUE);
     std::thread::scope(|sc| {
         let embedder = std::thread::Builder::new()
             .name("turnfix-voice".into())
             .spawn_scoped(sc, move || {
-                let mut b = Batcher::new(enc, opts, on_turn);
+                let mut on_turn = on_turn;
+                // A batch under way when the voices are stopped reports nothing.
+                let mut b = Batcher::new(enc, opts, |tv| {
+                    if !stops.voices_stopped() {
+                        on_turn(tv)
+                    }
+                });
                 for c in rx {
                     // Once cancelled, drain without embedding so that no decoder waits.
-                    if !cancel.load(Ordering::Relaxed) {
+                    if !stops.voices_stopped() {
                         b.push(c.turn, c.speech, c.past_end);
                     }
                 }
-                if !cancel.load(Ordering::Relaxed) {
+                if !stops.voices_stopped() {
                     b.flush();
                 }
             })

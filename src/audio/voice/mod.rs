@@ -12,6 +12,7 @@
 //! - [`analyze`]: one streaming pass over a recording, results turn by turn.
 //! - [`listen`]: the same riding the one pass of [`analysis`](crate::audio::analysis) (peaks,
 //!   speech activity and voices from one decode: [`one_pass`]).
+//! - [`feed`]: the one pass's voices for the editor (the player's peaks worker runs it).
 //! - `batch`: what the two share (cutting a turn's speech, batching it for the encoder).
 //! - [`turns`]: every turn of a transcript embedded (the correction assistant's voice evidence).
 //! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
@@ -21,6 +22,7 @@ mod batch;
 pub mod change;
 pub mod embed;
 pub mod features;
+pub mod feed;
 pub mod gate;
 pub mod listen;
 pub mod lstm;
@@ -30,7 +32,7 @@ pub mod turns;
 
 pub use analyze::{AnalyzeOptions, PassStats, TurnSpan, TurnVoice, analyze_recording, analyze_samples};
 pub use embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder, cosine};
-pub use listen::one_pass;
+pub use listen::{Stops, one_pass, one_pass_with};
 pub use speakers::{SpeakerIndex, equal_error_rate, turn_weight};
 
 /// Errors of the voice analysis.

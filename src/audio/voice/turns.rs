@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::change::Change;
-use super::{AnalyzeOptions, TurnSpan, VoiceEncoder, VoiceError, analyze_recording, one_pass};
+use super::{AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, one_pass};
 use crate::audio::analysis::{self, Analysis};
 use crate::audio::speech::{SpeechMap, windows};
 use crate::audio::{decode, peaks};
@@ -38,6 +38,12 @@ pub struct SpanVoice {
     pub embedding: Option<Vec<f32>>,
     pub change: Option<Change>,
     pub speech_ms: u64,
+}
+
+impl From<TurnVoice> for SpanVoice {
+    fn from(tv: TurnVoice) -> SpanVoice {
+        SpanVoice { embedding: tv.embedding, change: tv.change, speech_ms: tv.speech_ms }
+    }
 }
 
 /// The voice of every turn of `doc` (embedding and change of voice), in turn order.
@@ -66,7 +72,7 @@ pub fn voice_spans(
     let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
     analyze_recording(&mut enc, path, spans, &opts, cancel, progress, |tv| {
         if let Some(slot) = out.get_mut(tv.turn) {
-            *slot = SpanVoice { embedding: tv.embedding, change: tv.change, speech_ms: tv.speech_ms };
+            *slot = SpanVoice::from(tv);
         }
     })?;
     Ok(out)
@@ -110,7 +116,7 @@ pub fn analysis_and_voices_in(
     let opts = AnalyzeOptions { features: false, ..AnalyzeOptions::default() };
     let (an, _) = one_pass(&mut enc, &source, &spans, &opts, cancel, progress, |tv| {
         if let Some(slot) = out.get_mut(tv.turn) {
-            *slot = SpanVoice { embedding: tv.embedding, change: tv.change, speech_ms: tv.speech_ms };
+            *slot = SpanVoice::from(tv);
         }
     })?;
     let _ = analysis::store_cached_in(dirs, path, &an);

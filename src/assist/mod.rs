@@ -15,7 +15,7 @@ mod timing;
 pub mod voice;
 mod words;
 
-pub use finding::{Evidence, Finding, Kind, Suggestion};
+pub use finding::{Evidence, Finding, FindingJson, Kind, Suggestion};
 pub use voice::{RematchLine, TurnVoice, VoiceChange, VoiceEvidence, has_own_audio, rematch, rematch_edit};
 
 use crate::edit::Edit;

@@ -397,3 +397,21 @@ fn schema_lists_every_kind() {
     assert!(Kind::ALL.iter().all(|k| Kind::from_id(k.id()) == Some(*k)));
     assert_eq!(Kind::ALL.iter().filter(|k| k.is_speaker_kind()).count(), 6);
 }
+
+#[test]
+fn a_finding_s_json_keeps_its_fields_in_order_with_also_last_in_the_evidence() {
+    let d = doc(&[("Ann", 0, "Hello there."), ("Bob", 5_000, "Hi.")]);
+    let f = Finding::new(&d, 1, Kind::VoiceMismatch, 0.87654, "sounds like Ann".into())
+        .with("similarity", 0.5)
+        .suggest(Suggestion::SetSpeaker { speaker: sid(&d, "Ann") });
+    let f = Finding { also: vec![Kind::SpeakerHandoff], ..f };
+    let text = serde_json::to_string(&f.json(&d)).unwrap();
+    assert_eq!(
+        text,
+        r#"{"turn":1,"turn_id":2,"kind":"voice-mismatch","message":"sounds like Ann","score":0.877,"evidence":{"similarity":0.5,"also":["speaker-handoff"]},"suggestion":{"edit":"set-speaker","speaker":"Ann"}}"#
+    );
+    assert_eq!(f.to_json(&d), serde_json::from_str::<serde_json::Value>(&text).unwrap());
+    let plain = Finding::new(&d, 0, Kind::EmptyTurn, 0.5, "empty".into());
+    let plain = serde_json::to_string(&plain.json(&d)).unwrap();
+    assert!(plain.ends_with(r#""evidence":{},"suggestion":null}"#), "{plain}");
+}

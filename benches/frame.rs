@@ -169,9 +169,18 @@ fn bench(c: &mut Criterion) {
         rig.app.scroll_to_index(n / 2);
         rig.settle();
         let load = VoiceLoad::start();
-        g.bench_function(format!("{n}_turns"), |b| b.iter(|| rig.frame(Vec::new())));
+        let mut frames = 0usize;
+        g.bench_function(format!("{n}_turns"), |b| {
+            b.iter(|| {
+                frames += 1;
+                rig.frame(Vec::new())
+            })
+        });
         let passes = load.stop();
-        assert!(passes > 0, "the voice analysis ran during the measurement");
+        // A name filter that skips this bench measures no frame while the load runs.
+        if frames > 0 {
+            assert!(passes > 0, "the voice analysis ran during the measurement");
+        }
     }
     g.finish();
 
@@ -184,8 +193,17 @@ fn bench(c: &mut Criterion) {
         let id = rig.app.document().turns[n / 2].id;
         rig.app.focus_turn(id, Some(0));
         rig.settle();
-        g.bench_function(format!("{n}_turns"), |b| b.iter(|| rig.frame(vec![Event::Text("a".into())])));
-        assert!(rig.app.document().turns[n / 2].text.starts_with('a'), "keystrokes reached the focused turn");
+        let mut typed = 0usize;
+        g.bench_function(format!("{n}_turns"), |b| {
+            b.iter(|| {
+                typed += 1;
+                rig.frame(vec![Event::Text("a".into())])
+            })
+        });
+        // A name filter that skips this bench types nothing: check only what was typed.
+        if typed > 0 {
+            assert!(rig.app.document().turns[n / 2].text.starts_with('a'), "keystrokes reached the focused turn");
+        }
     }
     g.finish();
 

@@ -9,17 +9,27 @@
 //!   (VmHWM reset through /proc/self/clear_refs).
 //! - `voice/decode_only`: the bare decode of the same file, for scale.
 //! - `voice/partials/bN`: LSTM time per 1.6 s partial at batch sizes 1, 4, 8, 16, 32.
+//! - `voice/editor_pass_seed_72min`: what the editor runs when the seed recording opens: the
+//!   player's peaks worker's one pass (`feed::listen`: peaks, speech activity and the 47 turns'
+//!   voices from one decode, each voice pushed into a `VoiceFeed`): wall time and time to the
+//!   first voice (medians of 3), and the growth of the peak resident set in the first pass of
+//!   the process (later passes reuse what the allocator kept); `/no_voices`, the same pass
+//!   without voices, for its time.
 //! - `voice/10000_turns`: 10,000 synthetic 6 s turns over the seed recording (its first 60 000 s
 //!   wrap around), to show that the cap bounds the work: wall time.
+//!
+//! A name after `--bench` runs only the benches whose name holds it
+//! (`cargo bench --bench voice -- editor_pass`).
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use serde_json::Value;
-use turnfix::audio::decode;
+use turnfix::audio::voice::feed::{self, FeedPhase, VoiceFeed};
 use turnfix::audio::voice::lstm::{Encoder, PARTIAL_FRAMES};
 use turnfix::audio::voice::{AnalyzeOptions, TurnSpan, VoiceEncoder, analyze_recording};
+use turnfix::audio::{analysis, decode};
 
 #[path = "../tests/common/shared.rs"]
 mod shared;
@@ -69,6 +79,67 @@ fn bench_partials() {
     }
 }
 
+/// The editor's pass over the seed recording, as the player's peaks worker runs it.
+fn bench_editor_pass(rec: &Path, turns: &[TurnSpan]) {
+    let (mut times, mut first, mut growth) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        reset_peak();
+        let before = status_kib("VmRSS:").unwrap_or(0);
+        let t0 = Instant::now();
+        let source = decode::open(rec).unwrap().source();
+        let voices = VoiceFeed::new();
+        let spans = turns.to_vec();
+        let job = voices.job(move |_| spans);
+        // The UI thread's side: take the voices as they come, as the editor does each frame.
+        let (taken, first_at) = std::thread::scope(|sc| {
+            let reader = sc.spawn(|| {
+                let (mut n, mut first_at) = (0usize, None);
+                while voices.is_open() || n < turns.len() {
+                    let got = voices.take();
+                    if !got.is_empty() {
+                        first_at.get_or_insert(t0.elapsed().as_secs_f64());
+                    }
+                    n += got.len();
+                    if matches!(voices.phase(), FeedPhase::Finished | FeedPhase::Failed(_) | FeedPhase::Stopped)
+                        && got.is_empty()
+                    {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(16));
+                }
+                (n, first_at)
+            });
+            let an = feed::listen(&source, None, job, &AtomicBool::new(false), |_| {}, &|| {}).unwrap();
+            assert!(!an.speech.map().is_empty(), "the pass found the speech");
+            reader.join().unwrap()
+        });
+        times.push(t0.elapsed().as_secs_f64());
+        first.push(first_at.unwrap_or(f64::NAN));
+        growth.push(status_kib("VmHWM:").unwrap_or(0).saturating_sub(before) as f64 / 1024.0);
+        assert_eq!(voices.phase(), FeedPhase::Finished);
+        assert_eq!(taken, turns.len(), "every turn's voice reached the feed");
+    }
+    println!(
+        "voice/editor_pass_seed_72min  {:.2} s (median of 3; first voice after {:.2} s), peak memory growth {:.1} MiB in the first pass (later passes reuse what the allocator kept: {:.1} MiB)",
+        median(times),
+        median(first),
+        growth[0],
+        median(growth[1..].to_vec())
+    );
+    // For scale: the same pass with no voices (a declined job), as the editor runs it on a
+    // recording opened without a transcript's turns. Its time only: run after the voices, its
+    // memory growth would count what the allocator kept as free.
+    let mut plain_t = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let source = decode::open(rec).unwrap().source();
+        let an = analysis::compute_source(&source, &AtomicBool::new(false), |_| {}).unwrap();
+        std::hint::black_box(an);
+        plain_t.push(t0.elapsed().as_secs_f64());
+    }
+    println!("voice/editor_pass_seed_72min/no_voices  {:.2} s (median of 3)", median(plain_t));
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -82,10 +153,21 @@ fn main() {
         println!("voice bench: smoke run (use `cargo bench --bench voice` for the figures)");
         return;
     }
-    bench_partials();
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_default();
+    let runs = |name: &str| name.contains(filter.as_str());
     let Some(dir) = shared::shared("fixtures/seed-panel") else { return };
     let rec = dir.join("recording.mp3");
     let turns = seed_turns(&dir);
+    // First, so that its first pass grows a process that has not run the encoder yet.
+    if runs("voice/editor_pass_seed_72min") {
+        bench_editor_pass(&rec, &turns);
+    }
+    if runs("voice/partials") {
+        bench_partials();
+    }
+    if !runs("voice/seed_72min") && !runs("voice/10000_turns") {
+        return;
+    }
 
     let t0 = Instant::now();
     let mut s = decode::open(&rec).unwrap();

@@ -4,10 +4,11 @@
 
 use super::analyze::{AnalyzeOptions, MAX_WINDOW_MS, TurnSpan, TurnVoice};
 use super::change::{self, Change, Pieces};
-use super::embed::{BATCH, THREADS, VoiceEncoder, cap_starts, partial_starts};
+use super::embed::{self, BATCH, Prepared, THREADS, VoiceEncoder};
 use super::features::{FeatureExtractor, VoiceFeatures};
 use super::gate;
-use super::mel::SAMPLE_RATE;
+use super::mel::{MelSpec, SAMPLE_RATE};
+use super::pieced::Pieced;
 
 /// 16 kHz samples a millisecond. The windows the passes hold start on a whole millisecond, so
 /// that a turn's speech (given in ms) is cut from the same samples whatever the window.
@@ -16,24 +17,90 @@ pub(super) const PER_MS: usize = SAMPLE_RATE as usize / 1000;
 /// A turn's speech (samples, and where each piece came from) ready for the encoder.
 pub(super) type Speech = (Vec<f32>, Pieces);
 
+/// A turn's speech made ready for its batch ([`Preparer::ready`]): what the turns waiting
+/// for a batch, or on their way to the embedder, hold instead of their samples.
+#[derive(Debug, PartialEq)]
+pub(super) struct Ready {
+    pub(super) prepared: Option<Prepared>,
+    pub(super) features: Option<VoiceFeatures>,
+    pub(super) speech_ms: u64,
+    pub(super) pieces: Pieces,
+}
+
+impl Ready {
+    /// A turn with no speech.
+    pub(super) fn none() -> Ready {
+        Ready { prepared: None, features: None, speech_ms: 0, pieces: Vec::new() }
+    }
+}
+
+/// Makes cut speech [`Ready`] where it is cut: the simple features, the volume and the mel
+/// frames of the partials the encoder will take.
+pub(super) struct Preparer {
+    mel: MelSpec,
+    fx: FeatureExtractor,
+    features: bool,
+    max_partials: usize,
+    /// The stretch of a partial being read.
+    view: Vec<f32>,
+}
+
+impl Preparer {
+    pub(super) fn new(opts: &AnalyzeOptions) -> Preparer {
+        Preparer {
+            mel: MelSpec::new(),
+            fx: FeatureExtractor::new(),
+            features: opts.features,
+            max_partials: opts.max_partials,
+            view: Vec::new(),
+        }
+    }
+
+    pub(super) fn ready(&mut self, speech: Speech) -> Ready {
+        let (samples, pieces) = speech;
+        self.ready_of(Pieced::whole(&samples), pieces)
+    }
+
+    /// The speech of `turn` in `window` (16 kHz samples from `window_ms`), made ready where it
+    /// lies: its samples are read in place, never copied out whole.
+    pub(super) fn cut(&mut self, window: &[f32], window_ms: u64, turn: &TurnSpan) -> Ready {
+        let (ranges, pieces) = cut_ranges(window, window_ms, turn);
+        self.ready_of(Pieced::new(window, ranges), pieces)
+    }
+
+    fn ready_of(&mut self, mut speech: Pieced<'_>, pieces: Pieces) -> Ready {
+        let features =
+            if self.features { self.fx.features_of(&speech, self.max_partials, &mut self.view) } else { None };
+        let speech_ms = speech.len() as u64 * 1000 / SAMPLE_RATE as u64;
+        let prepared = embed::prepare(&mut self.mel, &mut speech, self.max_partials, &mut self.view);
+        Ready { prepared, features, speech_ms, pieces }
+    }
+}
+
 /// Collects turns' speech and embeds them in batches, emitting results in the order queued.
 pub(super) struct Batcher<'a, F: FnMut(TurnVoice)> {
     enc: &'a mut VoiceEncoder,
-    fx: FeatureExtractor,
-    opts: AnalyzeOptions,
-    queued: Vec<(usize, Speech, bool)>,
+    prep: Preparer,
+    queued: Vec<(usize, Ready, bool)>,
     partials: usize,
     on_turn: F,
 }
 
 impl<'a, F: FnMut(TurnVoice)> Batcher<'a, F> {
     pub(super) fn new(enc: &'a mut VoiceEncoder, opts: &AnalyzeOptions, on_turn: F) -> Batcher<'a, F> {
-        Batcher { enc, fx: FeatureExtractor::new(), opts: opts.clone(), queued: Vec::new(), partials: 0, on_turn }
+        Batcher { enc, prep: Preparer::new(opts), queued: Vec::new(), partials: 0, on_turn }
     }
 
+    /// Queues a turn's speech, made [`Ready`] at once.
     pub(super) fn push(&mut self, turn: usize, speech: Speech, past_end: bool) {
-        self.partials += cap_starts(partial_starts(speech.0.len()), self.opts.max_partials).len();
-        self.queued.push((turn, speech, past_end));
+        let ready = self.prep.ready(speech);
+        self.push_ready(turn, ready, past_end);
+    }
+
+    /// Queues a turn made ready where it was cut; a batch is embedded once enough partials wait.
+    pub(super) fn push_ready(&mut self, turn: usize, ready: Ready, past_end: bool) {
+        self.partials += ready.prepared.as_ref().map_or(0, Prepared::partials);
+        self.queued.push((turn, ready, past_end));
         if self.partials >= BATCH * THREADS {
             self.flush();
         }
@@ -42,19 +109,14 @@ impl<'a, F: FnMut(TurnVoice)> Batcher<'a, F> {
     pub(super) fn flush(&mut self) {
         let queued = std::mem::take(&mut self.queued);
         self.partials = 0;
-        let features: Vec<Option<VoiceFeatures>> = queued
-            .iter()
-            .map(|(_, s, _)| if self.opts.features { self.fx.features(&s.0, self.opts.max_partials) } else { None })
-            .collect();
-        let mut meta: Vec<(usize, u64, bool, Pieces)> = Vec::with_capacity(queued.len());
-        let mut speeches = Vec::with_capacity(queued.len());
-        for (t, (s, pieces), p) in queued {
-            meta.push((t, s.len() as u64 * 1000 / SAMPLE_RATE as u64, p, pieces));
-            speeches.push(s);
+        let mut meta = Vec::with_capacity(queued.len());
+        let mut prepared = Vec::with_capacity(queued.len());
+        for (turn, r, past_end) in queued {
+            prepared.push(r.prepared);
+            meta.push((turn, r.speech_ms, past_end, r.pieces, r.features));
         }
-        let mut embeds = self.enc.embed_many_partials(speeches, self.opts.max_partials);
-        embeds.resize(meta.len(), None);
-        for (((turn, speech_ms, past_end, pieces), e), features) in meta.into_iter().zip(embeds).zip(features) {
+        let embeds = self.enc.embed_prepared(prepared);
+        for ((turn, speech_ms, past_end, pieces, features), e) in meta.into_iter().zip(embeds) {
             let change = e.as_ref().and_then(|e| {
                 let c = change::change_point(&e.partials, &e.starts)?;
                 Some(Change { at_ms: change::time_of(&pieces, c.at_sample)?, contrast: c.contrast, score: c.score })
@@ -68,6 +130,12 @@ impl<'a, F: FnMut(TurnVoice)> Batcher<'a, F> {
 /// Cut the speech of a turn out of `window` (16 kHz samples starting at `window_ms`), with where
 /// each piece of it came from.
 pub(super) fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Speech {
+    let (ranges, pieces) = cut_ranges(window, window_ms, turn);
+    (Pieced::new(window, ranges).samples().collect(), pieces)
+}
+
+/// Where [`cut_speech`] cuts: the window's sample ranges, in order, and the pieces.
+fn cut_ranges(window: &[f32], window_ms: u64, turn: &TurnSpan) -> (Vec<(usize, usize)>, Pieces) {
     let rel: Vec<(u64, u64)> = match &turn.speech {
         Some(spans) => spans
             .iter()
@@ -82,16 +150,16 @@ pub(super) fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Spe
             gate::speech_spans(&window[from..to.max(from)]).into_iter().map(|(s, e)| (s + off, e + off)).collect()
         }
     };
-    let mut out = Vec::new();
-    let mut pieces = Vec::new();
+    let (mut ranges, mut pieces, mut len) = (Vec::new(), Vec::new(), 0);
     for (s, e) in rel {
         let (a, b) = (ms_to_idx(s).min(window.len()), ms_to_idx(e).min(window.len()));
         if b > a {
-            pieces.push((out.len(), window_ms + a as u64 * 1000 / SAMPLE_RATE as u64));
-            out.extend_from_slice(&window[a..b]);
+            pieces.push((len, window_ms + a as u64 * 1000 / SAMPLE_RATE as u64));
+            ranges.push((a, b));
+            len += b - a;
         }
     }
-    (out, pieces)
+    (ranges, pieces)
 }
 
 /// The end of the part of a turn's window its speech is taken from ([`MAX_WINDOW_MS`]).

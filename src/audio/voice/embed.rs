@@ -5,7 +5,8 @@
 
 use super::VoiceError;
 use super::lstm::{EMBED, Encoder, PARTIAL_FRAMES, Scratch, normalize};
-use super::mel::{HOP, MelSpec, N_MELS, SAMPLE_RATE};
+use super::mel::{HOP, MelSpec, N_FFT, N_MELS, SAMPLE_RATE};
+use super::pieced::Pieced;
 
 /// Resemblyzer's default partial rate (partials per second of speech).
 pub const PARTIAL_RATE: f64 = 1.3;
@@ -50,20 +51,25 @@ pub fn cap_starts(starts: Vec<usize>, cap: usize) -> Vec<usize> {
 
 /// Resemblyzer's `normalize_volume(wav, -30, increase_only=True)`.
 pub fn normalize_volume(wav: &mut [f32]) {
-    if wav.is_empty() {
-        return;
+    if let Some(g) = volume_gain(wav.len(), wav.iter().copied()) {
+        wav.iter_mut().for_each(|x| *x *= g);
+    }
+}
+
+/// The gain [`normalize_volume`] applies to the `len` samples `wav`, or None when it leaves
+/// them as they are (empty, silent, or already at −30 dBFS or louder).
+pub fn volume_gain(len: usize, wav: impl Iterator<Item = f32>) -> Option<f32> {
+    if len == 0 {
+        return None;
     }
     let int16_max = 32767.0f64;
-    let ms = wav.iter().map(|&x| (x as f64 * int16_max).powi(2)).sum::<f64>() / wav.len() as f64;
+    let ms = wav.map(|x| (x as f64 * int16_max).powi(2)).sum::<f64>() / len as f64;
     if ms <= 0.0 {
-        return;
+        return None;
     }
     let dbfs = 20.0 * (ms.sqrt() / int16_max).log10();
     let change = -30.0 - dbfs;
-    if change > 0.0 {
-        let g = 10f64.powf(change / 20.0) as f32;
-        wav.iter_mut().for_each(|x| *x *= g);
-    }
+    (change > 0.0).then(|| 10f64.powf(change / 20.0) as f32)
 }
 
 /// One speech's embedding with the partials it is the mean of.
@@ -77,11 +83,56 @@ pub struct Embedded {
     pub starts: Vec<usize>,
 }
 
+/// A speech ready for the LSTM ([`VoiceEncoder::prepare`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    /// The partials' mel frames, partial-major (`partials × PARTIAL_FRAMES × N_MELS`).
+    mels: Vec<f32>,
+    /// Each partial's first mel frame in the speech.
+    starts: Vec<usize>,
+}
+
+impl Prepared {
+    /// The partials it holds.
+    pub fn partials(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// [`VoiceEncoder::prepare`] on speech read in place, with a mel front end of the caller's (a
+/// decoder thread's own). Only each partial's stretch is read (into `view`, a buffer the caller
+/// keeps), with the volume gain applied as it is read.
+pub fn prepare(mel: &mut MelSpec, speech: &mut Pieced<'_>, cap: usize, view: &mut Vec<f32>) -> Option<Prepared> {
+    let min = (MIN_SPEECH_MS * SAMPLE_RATE as u64 / 1000) as usize;
+    if speech.len() < min {
+        return None;
+    }
+    speech.raise_volume();
+    let starts = cap_starts(partial_starts(speech.len()), cap);
+    let mut mels = Vec::with_capacity(starts.len() * PARTIAL_FRAMES * N_MELS);
+    for &s in &starts {
+        let (lo, hi) = partial_view(s, PARTIAL_FRAMES);
+        speech.fill(lo, hi, view);
+        mel.frames_in(view, lo, speech.len(), s, s + PARTIAL_FRAMES, &mut mels);
+    }
+    Some(Prepared { mels, starts })
+}
+
+/// The speech samples `[lo, hi)` that mel frames `s..s + n` read (each frame is centred on its
+/// sample and `N_FFT` wide).
+pub fn partial_view(s: usize, n: usize) -> (isize, isize) {
+    let half = (N_FFT / 2) as isize;
+    let lo = (s * HOP) as isize - half;
+    (lo, ((s + n) * HOP) as isize + half)
+}
+
 /// The encoder with its mel front end and reusable buffers.
 pub struct VoiceEncoder {
     encoder: Encoder,
     mel: MelSpec,
     scratch: Scratch,
+    /// The buffers of [`THREADS`] batch threads.
+    pool: Vec<Scratch>,
     /// Partials queued for the next batch: (owner, mel frames).
     queue_mels: Vec<f32>,
     queue_owner: Vec<usize>,
@@ -98,6 +149,7 @@ impl VoiceEncoder {
             encoder,
             mel: MelSpec::new(),
             scratch: Scratch::default(),
+            pool: Vec::new(),
             queue_mels: Vec::new(),
             queue_owner: Vec::new(),
         }
@@ -126,23 +178,31 @@ impl VoiceEncoder {
     /// As [`embed_many`](Self::embed_many), each turn's partial embeddings kept beside its
     /// embedding (for [`change`](super::change): two voices in one turn).
     pub fn embed_many_partials(&mut self, speeches: Vec<Vec<f32>>, cap: usize) -> Vec<Option<Embedded>> {
-        let min = (MIN_SPEECH_MS * SAMPLE_RATE as u64 / 1000) as usize;
+        let prepared = speeches.iter().map(|wav| self.prepare(wav, cap)).collect();
+        self.embed_prepared(prepared)
+    }
+
+    /// `wav` made ready for the LSTM: volume raised, the mel frames of its partials (at most
+    /// `cap`), or None when it is shorter than [`MIN_SPEECH_MS`]. What a turn waiting for its
+    /// batch holds: ≤ `cap` × 1.6 s of mel frames (25.6 KB a partial), not its samples (up to
+    /// 7.7 MB for two minutes of speech).
+    pub fn prepare(&mut self, wav: &[f32], cap: usize) -> Option<Prepared> {
+        prepare(&mut self.mel, &mut Pieced::whole(wav), cap, &mut Vec::new())
+    }
+
+    /// The embeddings of prepared speeches (one result per entry, None where there was none),
+    /// their partials batched together.
+    pub fn embed_prepared(&mut self, prepared: Vec<Option<Prepared>>) -> Vec<Option<Embedded>> {
         self.queue_mels.clear();
         self.queue_owner.clear();
-        let mut starts_of: Vec<Vec<usize>> = vec![Vec::new(); speeches.len()];
-        for (i, mut wav) in speeches.into_iter().enumerate() {
-            if wav.len() < min {
-                continue;
-            }
-            normalize_volume(&mut wav);
-            for s in cap_starts(partial_starts(wav.len()), cap) {
-                self.mel.frames(&wav, s, s + PARTIAL_FRAMES, &mut self.queue_mels);
-                self.queue_owner.push(i);
-                starts_of[i].push(s);
-            }
+        let mut starts_of: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
+        for (i, p) in prepared.into_iter().enumerate() {
+            let Some(p) = p else { continue };
+            self.queue_mels.extend_from_slice(&p.mels);
+            self.queue_owner.extend(std::iter::repeat_n(i, p.starts.len()));
+            starts_of[i] = p.starts;
         }
-        let n = self.queue_owner.last().map_or(0, |&i| i + 1);
-        let mut out: Vec<Option<Embedded>> = vec![None; n];
+        let mut out: Vec<Option<Embedded>> = vec![None; starts_of.len()];
         let embedded = self.run_batches();
         for (k, e) in embedded.chunks_exact(EMBED).enumerate() {
             let owner = self.queue_owner[k];
@@ -172,12 +232,15 @@ impl VoiceEncoder {
             return out;
         }
         let encoder = &self.encoder;
+        // Each thread's buffers are kept for the next call (a few MB each: allocated once,
+        // not once a batch).
+        self.pool.resize_with(threads, Scratch::default);
         let results: Vec<Vec<(usize, Vec<f32>)>> = std::thread::scope(|sc| {
             let handles: Vec<_> = (0..threads)
-                .map(|w| {
+                .zip(self.pool.iter_mut())
+                .map(|(w, scratch)| {
                     let batches = &batches;
                     sc.spawn(move || {
-                        let mut scratch = Scratch::default();
                         (w..batches.len())
                             .step_by(threads)
                             .map(|i| {
@@ -187,7 +250,7 @@ impl VoiceEncoder {
                                         batches[i],
                                         batches[i].len() / per,
                                         PARTIAL_FRAMES,
-                                        &mut scratch,
+                                        scratch,
                                     ),
                                 )
                             })

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
-use super::embed::{cap_starts, partial_starts};
+use super::embed::{cap_starts, partial_starts, partial_view};
 use super::lstm::PARTIAL_FRAMES;
 use super::mel::{HOP, MelSpec, N_MELS};
+use super::pieced::Pieced;
 
 pub const N_MFCC: usize = 12;
 /// Length of a feature vector: pitch median, pitch spread, MFCC means, MFCC deviations.
@@ -76,18 +77,28 @@ impl FeatureExtractor {
 
     /// Features of 16 kHz `speech`, over at most `cap` 1.6 s windows; None when it is empty.
     pub fn features(&mut self, speech: &[f32], cap: usize) -> Option<VoiceFeatures> {
-        if speech.len() < HOP * 10 {
+        self.features_of(&Pieced::whole(speech), cap, &mut Vec::new())
+    }
+
+    /// [`FeatureExtractor::features`] of speech read in place: only the stretches of its
+    /// partials are read, into `view` (a buffer the caller keeps).
+    pub fn features_of(&mut self, speech: &Pieced<'_>, cap: usize, view: &mut Vec<f32>) -> Option<VoiceFeatures> {
+        let len = speech.len();
+        if len < HOP * 10 {
             return None;
         }
-        let starts = cap_starts(partial_starts(speech.len()), cap);
+        let starts = cap_starts(partial_starts(len), cap);
         let mut mels = Vec::new();
         let mut f0s = Vec::new();
         for &s in &starts {
-            let from = (s * HOP).min(speech.len());
-            let to = ((s + PARTIAL_FRAMES) * HOP).min(speech.len());
+            let from = (s * HOP).min(len);
+            let to = ((s + PARTIAL_FRAMES) * HOP).min(len);
             let n = (to - from) / HOP;
-            self.mel.frames(speech, s, s + n, &mut mels);
-            self.pitch(&speech[from..to], &mut f0s);
+            let (lo, hi) = partial_view(s, PARTIAL_FRAMES);
+            speech.fill(lo, hi, view);
+            self.mel.frames_in(view, lo, len, s, s + n, &mut mels);
+            let at = |i: usize| (i as isize - lo) as usize;
+            self.pitch(&view[at(from)..at(to)], &mut f0s);
         }
         let mut mfccs: Vec<[f32; N_MFCC]> = Vec::new();
         let loud = mels.chunks_exact(N_MELS).map(|m| m.iter().sum::<f32>()).fold(0.0f32, f32::max);

@@ -17,14 +17,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use super::analyze::{AnalyzeOptions, PassStats, TurnSpan, TurnVoice};
-use super::batch::{Batcher, PER_MS, Speech, cut_speech, ms_to_idx, whole_ms, window_end};
+use super::batch::{Batcher, PER_MS, Preparer, Ready, ms_to_idx, whole_ms, window_end};
 use super::{VoiceEncoder, VoiceError};
 use crate::audio::analysis::{self, Analysis};
 use crate::audio::{AudioError, Listener, decode};
 
 /// Turns cut and waiting for the embedder, at most: the decoders block beyond this, so the
 /// samples waiting stay bounded.
-pub const QUEUE: usize = 8;
+pub const QUEUE: usize = 2;
 
 /// 16 kHz samples a second.
 const SECOND: u64 = 1000 * PER_MS as u64;
@@ -32,7 +32,7 @@ const SECOND: u64 = 1000 * PER_MS as u64;
 /// A turn's speech on its way to the embedder.
 struct Cut {
     turn: usize,
-    speech: Speech,
+    ready: Ready,
     past_end: bool,
 }
 
@@ -90,6 +90,9 @@ pub(super) struct VoiceListener<'a> {
     sent: Vec<usize>,
     peak: usize,
     tx: SyncSender<Cut>,
+    /// Makes each cut ready on this stretch's thread (read in place, see [`Preparer::cut`]),
+    /// so that only mel frames wait for the embedder, and the decoders share the mel work.
+    prep: Preparer,
 }
 
 /// What a stretch leaves when its decode ends.
@@ -103,7 +106,13 @@ struct Leftover {
 }
 
 impl<'a> VoiceListener<'a> {
-    fn new(turns: &'a [TurnSpan], win: &'a Windows, first: u64, tx: SyncSender<Cut>) -> VoiceListener<'a> {
+    fn new(
+        turns: &'a [TurnSpan],
+        win: &'a Windows,
+        first: u64,
+        tx: SyncSender<Cut>,
+        opts: &AnalyzeOptions,
+    ) -> VoiceListener<'a> {
         let mine = win.order.iter().copied().filter(|&t| first == 0 || win.range[t].1 > first).collect();
         VoiceListener {
             turns,
@@ -119,6 +128,7 @@ impl<'a> VoiceListener<'a> {
             sent: Vec::new(),
             peak: 0,
             tx,
+            prep: Preparer::new(opts),
         }
     }
 
@@ -182,9 +192,9 @@ impl Listener for VoiceListener<'_> {
                 self.tails_len += samples.len();
                 self.tails.push(Piece { turn: t, from: self.first.max(self.base), samples });
             } else {
-                let speech = cut_speech(&self.buf, self.base / PER_MS as u64, &capped(&self.turns[t]));
+                let ready = self.prep.cut(&self.buf, self.base / PER_MS as u64, &capped(&self.turns[t]));
                 // A closed channel: the embedder is gone (its error is reported at the end).
-                let _ = self.tx.send(Cut { turn: t, speech, past_end: false });
+                let _ = self.tx.send(Cut { turn: t, ready, past_end: false });
                 self.sent.push(t);
             }
             self.next += 1;
@@ -205,7 +215,14 @@ impl Listener for VoiceListener<'_> {
 
 /// Join the pieces the stretches kept of each turn, cut and send them; then every turn not
 /// reported yet (past the recording's end) with no speech. Returns the stats.
-fn stitch(parts: Vec<VoiceListener<'_>>, turns: &[TurnSpan], win: &Windows, tx: &SyncSender<Cut>) -> PassStats {
+fn stitch(
+    parts: Vec<VoiceListener<'_>>,
+    turns: &[TurnSpan],
+    win: &Windows,
+    tx: &SyncSender<Cut>,
+    opts: &AnalyzeOptions,
+) -> PassStats {
+    let mut prep = Preparer::new(opts);
     let mut sent = vec![false; turns.len()];
     let stretches = parts.len();
     let mut by_turn: BTreeMap<usize, Vec<Piece>> = BTreeMap::new();
@@ -240,8 +257,8 @@ fn stitch(parts: Vec<VoiceListener<'_>>, turns: &[TurnSpan], win: &Windows, tx: 
         if past {
             past_end.push(t);
         }
-        let speech = cut_speech(&joined, from / PER_MS as u64, &capped(&turns[t]));
-        let _ = tx.send(Cut { turn: t, speech, past_end: past });
+        let ready = prep.cut(&joined, from / PER_MS as u64, &capped(&turns[t]));
+        let _ = tx.send(Cut { turn: t, ready, past_end: past });
         sent[t] = true;
     }
     for (t, _) in sent.iter().enumerate().filter(|(_, s)| !**s) {
@@ -249,7 +266,7 @@ fn stitch(parts: Vec<VoiceListener<'_>>, turns: &[TurnSpan], win: &Windows, tx: 
         if past {
             past_end.push(t);
         }
-        let _ = tx.send(Cut { turn: t, speech: (Vec::new(), Vec::new()), past_end: past });
+        let _ = tx.send(Cut { turn: t, ready: Ready::none(), past_end: past });
     }
     past_end.sort_unstable();
     PassStats {
@@ -321,7 +338,7 @@ pub fn one_pass_with(
                 for c in rx {
                     // Once cancelled, drain without embedding so that no decoder waits.
                     if !stops.voices_stopped() {
-                        b.push(c.turn, c.speech, c.past_end);
+                        b.push_ready(c.turn, c.ready, c.past_end);
                     }
                 }
                 if !stops.voices_stopped() {
@@ -329,10 +346,10 @@ pub fn one_pass_with(
                 }
             })
             .map_err(|e| AudioError::Decode(format!("voice thread: {e}")))?;
-        let make = |first: u64| VoiceListener::new(turns, &win, first, tx.clone());
+        let make = |first: u64| VoiceListener::new(turns, &win, first, tx.clone(), opts);
         let pass = analysis::compute_with(source, cancel, |p| progress(p.min(0.99)), &make);
         let pass = pass.map(|(an, parts)| {
-            let stats = stitch(parts, turns, &win, &tx);
+            let stats = stitch(parts, turns, &win, &tx, opts);
             (an, stats)
         });
         drop(tx);
@@ -352,6 +369,7 @@ pub fn one_pass_with(
 
 #[cfg(test)]
 mod tests {
+    use super::super::batch::cut_speech;
     use super::*;
     use std::sync::mpsc::Receiver;
 
@@ -377,10 +395,10 @@ mod tests {
         }
     }
 
-    fn cuts(rx: &Receiver<Cut>) -> BTreeMap<usize, (Speech, bool)> {
+    fn cuts(rx: &Receiver<Cut>) -> BTreeMap<usize, (Ready, bool)> {
         let mut got = BTreeMap::new();
         while let Ok(c) = rx.try_recv() {
-            assert!(got.insert(c.turn, (c.speech, c.past_end)).is_none(), "turn {} sent twice", c.turn);
+            assert!(got.insert(c.turn, (c.ready, c.past_end)).is_none(), "turn {} sent twice", c.turn);
         }
         got
     }
@@ -401,18 +419,22 @@ mod tests {
         let win = Windows::new(&turns);
         let (tx, rx) = sync_channel(64);
         let split = 5 * 16000;
-        let mut a = VoiceListener::new(&turns, &win, 0, tx.clone());
-        let mut b = VoiceListener::new(&turns, &win, split as u64, tx.clone());
+        let opts = AnalyzeOptions::default();
+        let mut a = VoiceListener::new(&turns, &win, 0, tx.clone(), &opts);
+        let mut b = VoiceListener::new(&turns, &win, split as u64, tx.clone(), &opts);
         feed_in_chunks(&mut b, &wav, split, wav.len());
         feed_in_chunks(&mut a, &wav, 0, split);
-        let stats = stitch(vec![a, b], &turns, &win, &tx);
+        let stats = stitch(vec![a, b], &turns, &win, &tx, &opts);
         let got = cuts(&rx);
         assert_eq!(got.len(), turns.len(), "each turn once");
+        // Read in place where it was cut, each turn is made ready as its copied-out speech is.
+        let mut prep = Preparer::new(&opts);
         for (i, t) in turns.iter().enumerate() {
-            let want = cut_speech(&wav, 0, &capped(t));
+            let want = prep.ready(cut_speech(&wav, 0, &capped(t)));
             assert_eq!(got[&i].0, want, "turn {i}");
         }
-        assert!(!got[&1].0.0.is_empty() && got[&1].0.1.len() >= 2, "the crossing turn has speech both sides");
+        assert!(got[&1].0.speech_ms > 0 && got[&1].0.pieces.len() >= 2, "the crossing turn has speech both sides");
+        assert!(got[&1].0.prepared.is_some() && got[&1].0.features.is_some(), "made ready where it was cut");
         assert_eq!(stats.turns_past_end, [4, 5]);
         assert!(got[&4].1 && got[&5].1 && !got[&1].1);
         assert_eq!(stats.recording_ms, 12_000);
@@ -426,9 +448,10 @@ mod tests {
             (0..10).map(|k| TurnSpan { start_ms: k * 6_000, end_ms: k * 6_000 + 4_000, speech: None }).collect();
         let win = Windows::new(&turns);
         let (tx, rx) = sync_channel(64);
-        let mut l = VoiceListener::new(&turns, &win, 0, tx.clone());
+        let opts = AnalyzeOptions::default();
+        let mut l = VoiceListener::new(&turns, &win, 0, tx.clone(), &opts);
         feed_in_chunks(&mut l, &wav, 0, wav.len());
-        let stats = stitch(vec![l], &turns, &win, &tx);
+        let stats = stitch(vec![l], &turns, &win, &tx, &opts);
         assert_eq!(cuts(&rx).len(), 10);
         assert!(stats.peak_buffer_samples <= 5 * 16000 + 1152, "held {}", stats.peak_buffer_samples);
         assert!(stats.turns_past_end.is_empty());

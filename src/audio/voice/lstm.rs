@@ -14,6 +14,8 @@ pub const LAYERS: usize = 3;
 /// Frames in a partial utterance (1.6 s).
 pub const PARTIAL_FRAMES: usize = 160;
 const GATES: usize = 4 * HIDDEN;
+/// Steps whose input projections are computed together (a fifth of a partial's 160).
+const GATE_STEPS: usize = 32;
 const MAGIC: &[u8; 8] = b"TFGE2E\0\x01";
 
 /// The weights file written by tools/convert-resemblyzer.py, compiled into the binary.
@@ -126,66 +128,81 @@ impl Encoder {
                 s.seq[(step * b + p) * n_mels..][..n_mels].copy_from_slice(src);
             }
         }
-        let mut h = vec![0.0f32; b * HIDDEN];
-        for (li, layer) in self.layers.iter().enumerate() {
-            let last = li + 1 == self.layers.len();
-            // Input projections for every step at once: G = X · W_ihᵀ + bias.
-            s.gates.clear();
-            s.gates.resize(t * b * GATES, 0.0);
-            for row in s.gates.chunks_exact_mut(GATES) {
-                row.copy_from_slice(&layer.bias);
-            }
-            sgemm(
-                t * b,
-                layer.input,
-                GATES,
-                &s.seq,
-                layer.input,
-                1,
-                &layer.w_ih,
-                1,
-                layer.input,
-                &mut s.gates,
-                GATES,
-                1.0,
-            );
-            h.fill(0.0);
-            let mut c = vec![0.0f32; b * HIDDEN];
-            if !last {
-                s.next.clear();
-                s.next.resize(t * b * HIDDEN, 0.0);
-            }
-            for step in 0..t {
-                let g = &mut s.gates[step * b * GATES..][..b * GATES];
-                if step > 0 {
-                    sgemm(b, HIDDEN, GATES, &h, HIDDEN, 1, &layer.w_hh, 1, HIDDEN, g, GATES, 1.0);
+        // Chunk by chunk of GATE_STEPS steps, every layer over the chunk before the next chunk:
+        // only a chunk of each layer's outputs is held (0.5 MB at batch 16), not the sequence.
+        let nl = self.layers.len();
+        s.h.clear();
+        s.h.resize(nl * b * HIDDEN, 0.0);
+        s.c.clear();
+        s.c.resize(nl * b * HIDDEN, 0.0);
+        for c0 in (0..t).step_by(GATE_STEPS) {
+            let rows = GATE_STEPS.min(t - c0) * b;
+            for (li, layer) in self.layers.iter().enumerate() {
+                let last = li + 1 == nl;
+                // Input projections of the chunk at once: G = X · W_ihᵀ + bias.
+                s.gates.clear();
+                s.gates.resize(rows * GATES, 0.0);
+                for row in s.gates.chunks_exact_mut(GATES) {
+                    row.copy_from_slice(&layer.bias);
                 }
-                for p in 0..b {
-                    let gp = &g[p * GATES..][..GATES];
-                    let (hp, cp) = (&mut h[p * HIDDEN..][..HIDDEN], &mut c[p * HIDDEN..][..HIDDEN]);
-                    for j in 0..HIDDEN {
-                        let i = sigmoid(gp[j]);
-                        let f = sigmoid(gp[HIDDEN + j]);
-                        let gg = gp[2 * HIDDEN + j].tanh();
-                        let o = sigmoid(gp[3 * HIDDEN + j]);
-                        cp[j] = f * cp[j] + i * gg;
-                        hp[j] = o * cp[j].tanh();
+                let x = if li == 0 {
+                    &s.seq[c0 * b * layer.input..][..rows * layer.input]
+                } else {
+                    &s.chunk[..rows * HIDDEN]
+                };
+                sgemm(
+                    rows,
+                    layer.input,
+                    GATES,
+                    x,
+                    layer.input,
+                    1,
+                    &layer.w_ih,
+                    1,
+                    layer.input,
+                    &mut s.gates,
+                    GATES,
+                    1.0,
+                );
+                let h = &mut s.h[li * b * HIDDEN..][..b * HIDDEN];
+                let c = &mut s.c[li * b * HIDDEN..][..b * HIDDEN];
+                if !last {
+                    s.out.clear();
+                    s.out.resize(rows * HIDDEN, 0.0);
+                }
+                for k in 0..rows / b {
+                    let g = &mut s.gates[k * b * GATES..][..b * GATES];
+                    if c0 + k > 0 {
+                        sgemm(b, HIDDEN, GATES, h, HIDDEN, 1, &layer.w_hh, 1, HIDDEN, g, GATES, 1.0);
+                    }
+                    for p in 0..b {
+                        let gp = &g[p * GATES..][..GATES];
+                        let (hp, cp) = (&mut h[p * HIDDEN..][..HIDDEN], &mut c[p * HIDDEN..][..HIDDEN]);
+                        for j in 0..HIDDEN {
+                            let i = sigmoid(gp[j]);
+                            let f = sigmoid(gp[HIDDEN + j]);
+                            let gg = gp[2 * HIDDEN + j].tanh();
+                            let o = sigmoid(gp[3 * HIDDEN + j]);
+                            cp[j] = f * cp[j] + i * gg;
+                            hp[j] = o * cp[j].tanh();
+                        }
+                    }
+                    if !last {
+                        s.out[k * b * HIDDEN..][..b * HIDDEN].copy_from_slice(h);
                     }
                 }
                 if !last {
-                    s.next[step * b * HIDDEN..][..b * HIDDEN].copy_from_slice(&h);
+                    std::mem::swap(&mut s.chunk, &mut s.out);
                 }
             }
-            if !last {
-                std::mem::swap(&mut s.seq, &mut s.next);
-            }
         }
+        let h = &s.h[(nl - 1) * b * HIDDEN..][..b * HIDDEN];
         // Linear + ReLU + L2 norm on the final hidden state of the last layer.
         let mut out = vec![0.0f32; b * EMBED];
         for row in out.chunks_exact_mut(EMBED) {
             row.copy_from_slice(&self.lin_b);
         }
-        sgemm(b, HIDDEN, EMBED, &h, HIDDEN, 1, &self.lin_w, 1, HIDDEN, &mut out, EMBED, 1.0);
+        sgemm(b, HIDDEN, EMBED, h, HIDDEN, 1, &self.lin_w, 1, HIDDEN, &mut out, EMBED, 1.0);
         for row in out.chunks_exact_mut(EMBED) {
             row.iter_mut().for_each(|v| *v = v.max(0.0));
             normalize(row);
@@ -197,9 +214,15 @@ impl Encoder {
 /// Buffers reused between batches.
 #[derive(Default)]
 pub struct Scratch {
+    /// The mel input, time-major.
     seq: Vec<f32>,
-    next: Vec<f32>,
+    /// The previous layer's outputs over the chunk, and this layer's being written.
+    chunk: Vec<f32>,
+    out: Vec<f32>,
     gates: Vec<f32>,
+    /// Each layer's hidden and cell state.
+    h: Vec<f32>,
+    c: Vec<f32>,
 }
 
 fn sigmoid(x: f32) -> f32 {

@@ -99,12 +99,26 @@ impl MelSpec {
     /// Mel frames `from..to` of `wav` (frame `t` is centred on sample `t * HOP`; outside the
     /// signal is zero), appended to `out` as `N_MELS` values per frame.
     pub fn frames(&mut self, wav: &[f32], from: usize, to: usize, out: &mut Vec<f32>) {
+        self.frames_in(wav, 0, wav.len(), from, to, out);
+    }
+
+    /// [`MelSpec::frames`] of a signal of `len` samples of which `view` holds those from
+    /// `view_start` on: every sample the frames read inside the signal must be in the view.
+    pub fn frames_in(
+        &mut self,
+        view: &[f32],
+        view_start: isize,
+        len: usize,
+        from: usize,
+        to: usize,
+        out: &mut Vec<f32>,
+    ) {
         let half = (N_FFT / 2) as isize;
         for t in from..to {
             let start = (t * HOP) as isize - half;
             for (k, v) in self.frame.iter_mut().enumerate() {
                 let i = start + k as isize;
-                let x = if i >= 0 && (i as usize) < wav.len() { wav[i as usize] } else { 0.0 };
+                let x = if i >= 0 && (i as usize) < len { view[(i - view_start) as usize] } else { 0.0 };
                 *v = x * self.window[k];
             }
             // Lengths are fixed by construction, so the FFT cannot fail.

@@ -27,6 +27,7 @@ pub mod gate;
 pub mod listen;
 pub mod lstm;
 pub mod mel;
+pub mod pieced;
 pub mod speakers;
 pub mod turns;
 

@@ -13,7 +13,9 @@
 //! - [`listen`]: the same riding the one pass of [`analysis`](crate::audio::analysis) (peaks,
 //!   speech activity and voices from one decode: [`one_pass`]).
 //! - [`feed`]: the one pass's voices for the editor (the player's peaks worker runs it).
-//! - `batch`: what the two share (cutting a turn's speech, batching it for the encoder).
+//! - `batch`: what the two share (cutting a turn's speech, making it ready where it is cut,
+//!   batching it for the encoder).
+//! - [`pieced`]: a turn's speech read in place in a window, never copied out whole.
 //! - [`turns`]: every turn of a transcript embedded (the correction assistant's voice evidence).
 //! - [`gate`]: a simple energy gate, a stand-in for the speech spans of the VAD.
 

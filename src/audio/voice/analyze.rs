@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::VoiceError;
-use super::batch::{Batcher, cut_speech, ms_to_idx, whole_ms, window_end};
+use super::batch::{Batcher, ms_to_idx, whole_ms, window_end};
 use super::change::Change;
 use super::embed::{DEFAULT_MAX_PARTIALS, VoiceEncoder};
 use super::features::VoiceFeatures;
@@ -16,8 +16,8 @@ use crate::audio::AudioError;
 use crate::audio::decode;
 
 /// A turn's speech is taken from at most this much of its window (its start onwards), so the
-/// samples held stay bounded (120 s = 7.5 MB at 16 kHz) however long a turn is.
-pub const MAX_WINDOW_MS: u64 = 120_000;
+/// samples held stay bounded (60 s = 3.8 MB at 16 kHz) however long a turn is.
+pub const MAX_WINDOW_MS: u64 = 60_000;
 
 /// One turn to analyse: its window in the recording and, when known, its speech spans (absolute
 /// ms). Without spans the [`gate`](super::gate) finds the speech inside the window.
@@ -70,7 +70,7 @@ pub fn analyze_samples(
     let mut b = Batcher::new(enc, opts, on_turn);
     let len_ms = wav.len() as u64 * 1000 / SAMPLE_RATE as u64;
     for (i, t) in turns.iter().enumerate() {
-        b.push(i, cut_speech(wav, 0, t), t.end_ms > len_ms);
+        b.push_cut(i, wav, 0, t, t.end_ms > len_ms);
     }
     b.flush();
 }
@@ -139,7 +139,7 @@ pub fn analyze_recording(
                 past_end.push(order[next]);
             }
             let capped = TurnSpan { end_ms: window_end(t), ..t.clone() };
-            b.push(order[next], cut_speech(&buf, window_ms, &capped), is_past);
+            b.push_cut(order[next], &buf, window_ms, &capped, is_past);
             next += 1;
             // Keep only what later turns can still need.
             if let Some(&n) = order.get(next) {

@@ -14,10 +14,11 @@ use super::pieced::Pieced;
 /// that a turn's speech (given in ms) is cut from the same samples whatever the window.
 pub(super) const PER_MS: usize = SAMPLE_RATE as usize / 1000;
 
-/// A turn's speech (samples, and where each piece came from) ready for the encoder.
+/// A turn's speech copied out (samples, and where each piece came from): the tests' reference.
+#[cfg(test)]
 pub(super) type Speech = (Vec<f32>, Pieces);
 
-/// A turn's speech made ready for its batch ([`Preparer::ready`]): what the turns waiting
+/// A turn's speech made ready for its batch ([`Preparer::cut`]): what the turns waiting
 /// for a batch, or on their way to the embedder, hold instead of their samples.
 #[derive(Debug, PartialEq)]
 pub(super) struct Ready {
@@ -56,6 +57,8 @@ impl Preparer {
         }
     }
 
+    /// Speech already copied out, made ready (the tests' reference for [`Preparer::cut`]).
+    #[cfg(test)]
     pub(super) fn ready(&mut self, speech: Speech) -> Ready {
         let (samples, pieces) = speech;
         self.ready_of(Pieced::whole(&samples), pieces)
@@ -91,9 +94,10 @@ impl<'a, F: FnMut(TurnVoice)> Batcher<'a, F> {
         Batcher { enc, prep: Preparer::new(opts), queued: Vec::new(), partials: 0, on_turn }
     }
 
-    /// Queues a turn's speech, made [`Ready`] at once.
-    pub(super) fn push(&mut self, turn: usize, speech: Speech, past_end: bool) {
-        let ready = self.prep.ready(speech);
+    /// Queues the speech of `span` in `window` (16 kHz samples from `window_ms`), made
+    /// [`Ready`] at once where it lies (read in place, never copied out: [`Preparer::cut`]).
+    pub(super) fn push_cut(&mut self, turn: usize, window: &[f32], window_ms: u64, span: &TurnSpan, past_end: bool) {
+        let ready = self.prep.cut(window, window_ms, span);
         self.push_ready(turn, ready, past_end);
     }
 
@@ -128,7 +132,9 @@ impl<'a, F: FnMut(TurnVoice)> Batcher<'a, F> {
 }
 
 /// Cut the speech of a turn out of `window` (16 kHz samples starting at `window_ms`), with where
-/// each piece of it came from.
+/// each piece of it came from: a copy, what [`Preparer::cut`] reads in place (the tests' check
+/// that both give the same).
+#[cfg(test)]
 pub(super) fn cut_speech(window: &[f32], window_ms: u64, turn: &TurnSpan) -> Speech {
     let (ranges, pieces) = cut_ranges(window, window_ms, turn);
     (Pieced::new(window, ranges).samples().collect(), pieces)

@@ -15,8 +15,10 @@ pub const MIN_COVERAGE: f64 = 0.75;
 /// Turnfix's default cap on partials per turn (12.8 s of speech worth of 1.6 s windows; see
 /// docs/audio.md for the measured cost and accuracy).
 pub const DEFAULT_MAX_PARTIALS: usize = 8;
-/// Partials embedded together in one LSTM batch.
-pub const BATCH: usize = 16;
+/// Partials embedded together in one LSTM batch: 8 rather than 16 holds half the LSTM's scratch
+/// (the editor's pass on the seed grows 65 MiB, not 74) for 1.4× the time a partial
+/// (docs/performance.md, "Fifth round").
+pub const BATCH: usize = 8;
 /// Threads the batches of one call are spread over (the target machine has 2 cores).
 pub const THREADS: usize = 2;
 /// Turns with less speech than this get no embedding (a partial would be mostly padding).

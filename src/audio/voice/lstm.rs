@@ -129,7 +129,7 @@ impl Encoder {
             }
         }
         // Chunk by chunk of GATE_STEPS steps, every layer over the chunk before the next chunk:
-        // only a chunk of each layer's outputs is held (0.5 MB at batch 16), not the sequence.
+        // only a chunk of each layer's outputs is held (0.25 MB at batch 8), not the sequence.
         let nl = self.layers.len();
         s.h.clear();
         s.h.resize(nl * b * HIDDEN, 0.0);

@@ -304,12 +304,43 @@ fn voice_says_nothing_about_a_turn_without_audio_of_its_own() {
     // Turn 4 (Ann) sounds like Bob: found when it has words and a window of its own.
     let d = ann_and_bob("some words", 4_000);
     assert!(voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
-    // An empty turn: its window's sound is someone else's.
+    // An empty turn at the same second as the next: its words are none, so the speech of
+    // that second is the other turn's (`audio::voice::share` gives it none).
+    let d = ann_and_bob("", 0);
+    assert!(!voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+    // An empty turn alone at its time: the speech in its window is its own, untranscribed.
     let d = ann_and_bob("", 4_000);
-    assert!(!voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
-    // Starting at the same second as the next turn: the two share their audio.
+    assert!(voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+    // Words at the same second as the next turn: the analysis gave each its part of it.
     let d = ann_and_bob("some words", 0);
-    assert!(!voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+    assert!(voice_flags(&d, &voiced(&d, &ANN_BOB), 4));
+}
+
+#[test]
+fn turns_sharing_a_second_are_judged_on_their_part_of_it() {
+    // Turns 4 and 5 share the two seconds from 16 s: one second each, so turn 4's margin is a
+    // 1 s turn's (0.071), not the 2 s one (0.05) a turn without a length gets.
+    let d = doc(&[
+        ("Ann", 0, "a"),
+        ("Bob", 4_000, "b"),
+        ("Ann", 8_000, "c"),
+        ("Bob", 12_000, "d"),
+        ("Ann", 16_000, "some words"),
+        ("Bob", 16_000, "e"),
+        ("Ann", 18_000, "e"),
+        ("Bob", 22_000, "e"),
+        ("Ann", 26_000, "e"),
+    ]);
+    // Unit vectors `d` more like Bob (y) than like Ann (x).
+    let apart = |d: f32| {
+        let x = (-d + (2.0 - d * d).sqrt()) / 2.0;
+        [x, x + d]
+    };
+    let mut emb = ANN_BOB;
+    emb[4] = apart(0.06);
+    assert!(!voice_flags(&d, &voiced(&d, &emb), 4));
+    emb[4] = apart(0.08);
+    assert!(voice_flags(&d, &voiced(&d, &emb), 4));
 }
 
 #[test]

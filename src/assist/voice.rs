@@ -74,10 +74,21 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa.sqrt() * bb.sqrt()) }
 }
 
-/// Turn `index`'s length for weighting: its time window (start to end, or to the next turn),
-/// 2 s when it has none, within [`WEIGHT_MIN_MS`]..[`WEIGHT_MAX_MS`].
+/// Turn `index`'s length for weighting: its time window (start to end, or to the next turn;
+/// a share of it when turns share a start), 2 s when it has none, within [`WEIGHT_MIN_MS`]..[`WEIGHT_MAX_MS`].
 fn turn_len(doc: &Transcript, index: usize) -> Ms {
-    let len = doc.effective_end(index) - doc.turns[index].start_ms;
+    let t = &doc.turns[index];
+    // Turns that share a start share the time up to the next later one, as the voice analysis
+    // divides its speech (`audio::voice::share`): each counts its part.
+    let same = |j: &usize| doc.turns[*j].start_ms == t.start_ms;
+    let first = (0..index).rev().take_while(same).last().unwrap_or(index);
+    let end = (index + 1..doc.turns.len()).find(|j| !same(j)).unwrap_or(doc.turns.len());
+    let len = if t.end_ms.is_none() && end - first > 1 {
+        let next = doc.turns.get(end).map_or(t.start_ms, |n| n.start_ms.max(t.start_ms));
+        (next - t.start_ms) / (end - first) as u64
+    } else {
+        doc.effective_end(index) - t.start_ms
+    };
     if len == 0 { MARGIN_AT_MS } else { len.clamp(WEIGHT_MIN_MS, WEIGHT_MAX_MS) }
 }
 
@@ -227,14 +238,15 @@ pub fn check(doc: &Transcript, ev: &VoiceEvidence, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether turn `index`'s time window is its own: a turn with no words, or one that starts
-/// at the same second as a neighbour, shares its window's audio with another turn, so that
-/// audio says nothing about its own speaker (otter writes an empty or a two-word turn at the
-/// same second as the long one beside it).
+/// Whether turn `index` has audio of its own: not a turn with no words at the same second as
+/// a neighbour (otter writes an empty turn at the second of the long one beside it). Turns
+/// that share a second divide its speech by their words (`audio::voice::share`), so such a
+/// turn has none, and whatever voice it was given is its neighbour's; a turn with no words
+/// alone at its time has the speech of its window (speech otter did not transcribe).
 pub fn has_own_audio(doc: &Transcript, index: usize) -> bool {
     let t = &doc.turns[index];
     let shares = |j: Option<usize>| j.and_then(|j| doc.turns.get(j)).is_some_and(|o| o.start_ms == t.start_ms);
-    !t.text.trim().is_empty() && !shares(index.checked_sub(1)) && !shares(Some(index + 1))
+    !t.text.trim().is_empty() || !(shares(index.checked_sub(1)) || shares(Some(index + 1)))
 }
 
 fn word_boundary(text: &str, mut at: usize) -> usize {

@@ -30,6 +30,7 @@ pub mod listen;
 pub mod lstm;
 pub mod mel;
 pub mod pieced;
+pub mod share;
 pub mod speakers;
 pub mod turns;
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::change::Change;
+use super::share;
 use super::{AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, one_pass};
 use crate::audio::analysis::{self, Analysis};
 use crate::audio::speech::{SpeechMap, windows};
@@ -19,15 +20,29 @@ use crate::audio::{decode, peaks};
 use crate::model::{Ms, Transcript};
 
 /// Each turn's window (its start to the next later start, the last to `duration_ms`) and its
-/// speech in that window from `speech` (None: the gate finds it).
+/// speech in that window from `speech` (None: the gate finds it). Turns that share a start
+/// divide that window's speech between them, in order and by their words
+/// ([`share::apportion`]); an empty one gets none.
 pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms) -> Vec<TurnSpan> {
     let starts: Vec<Ms> = doc.turns.iter().map(|t| t.start_ms).collect();
-    windows(&starts, duration_ms)
+    let mut spans: Vec<TurnSpan> = windows(&starts, duration_ms)
         .map(|(s, e)| {
             let e = e.min(duration_ms.max(s));
             TurnSpan { start_ms: s, end_ms: e, speech: speech.map(|m| m.turn_segments(s, e)) }
         })
-        .collect()
+        .collect();
+    // Turns that share a time share its window: each takes its part of it ([`share`]).
+    let mut i = 0;
+    while i < spans.len() {
+        let j = i + doc.turns[i..].iter().take_while(|t| t.start_ms == doc.turns[i].start_ms).count();
+        if j - i > 1 {
+            let letters = |t: &crate::model::Turn| t.text.chars().filter(|c| c.is_alphanumeric()).count() as u64;
+            let weights: Vec<u64> = doc.turns[i..j].iter().map(letters).collect();
+            share::apportion(&weights, &mut spans[i..j]);
+        }
+        i = j;
+    }
+    spans
 }
 
 /// What the voice pass found for one span: its embedding (None: too little speech), the
@@ -151,7 +166,13 @@ mod tests {
         assert_eq!((s[0].start_ms, s[0].end_ms), (0, 10_000));
         assert_eq!(s[0].speech.as_deref(), Some(&[(1_000, 4_000)][..]));
         assert_eq!((s[1].end_ms, s[2].end_ms), (20_000, 20_000), "turns at one time share the window");
+        // ... and divide its speech by their words (one letter each).
+        assert_eq!(s[1].speech.as_deref(), Some(&[(11_000, 13_000)][..]));
+        assert_eq!(s[2].speech.as_deref(), Some(&[(13_000, 15_000)][..]));
         assert_eq!((s[3].end_ms, s[3].speech.as_deref()), (30_000, Some(&[(21_000, 24_000)][..])));
-        assert!(turn_spans(&doc, None, 30_000)[0].speech.is_none(), "no map: the gate decides");
+        let gated = turn_spans(&doc, None, 30_000);
+        assert!(gated[0].speech.is_none(), "no map: the gate decides");
+        let w: Vec<(Ms, Ms)> = gated[1..3].iter().map(|s| (s.start_ms, s.end_ms)).collect();
+        assert_eq!(w, vec![(10_000, 15_000), (15_000, 20_000)], "without a map the shared window is divided");
     }
 }

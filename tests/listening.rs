@@ -106,18 +106,31 @@ fn seed_panel_onsets_offsets_and_captions() {
         .map(|((s, e), t)| (s, e, t["speech_start_ms"].as_u64().unwrap(), t["speech_end_ms"].as_u64().unwrap()))
         .collect();
     let map = a.speech.map();
-    let (on, off) = errors(&map, &turns);
+    let (won, woff) = errors(&map, &turns);
     let (eon, eoff) = errors(&energy.map(), &turns);
+    // As the editor finds each turn's speech (turns at one second divide it: 6/7, 42/43, 44/45).
+    let doc = formats::read_path(&txt, None).expect("seed transcript").doc;
+    assert_eq!(doc.turns.len(), gt.len(), "transcript and ground truth have the same turns");
+    let (on, off): (Vec<Option<i64>>, Vec<Option<i64>>) = gt
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t["words"].as_u64().unwrap_or(0) > 0)
+        .map(|(i, t)| {
+            let sp = turnfix::app::speech::turn_speech(&map, &doc, i, Some(dur));
+            let (on, off) = (t["speech_start_ms"].as_i64().unwrap(), t["speech_end_ms"].as_i64().unwrap());
+            (sp.map(|x| x.0 as i64 - on), sp.map(|x| x.1 as i64 - off))
+        })
+        .unzip();
     println!("seed panel, earshot: {}", describe("onset", &on, 150));
     println!("seed panel, earshot: {}", describe("offset", &off, 300));
+    println!("seed panel, earshot by window: {}", describe("onset", &won, 150));
+    println!("seed panel, earshot by window: {}", describe("offset", &woff, 300));
     println!("seed panel, energy:  {}", describe("onset", &eon, 150));
     println!("seed panel, energy:  {}", describe("offset", &eoff, 300));
     assert!(within(&on, 150) >= 0.95, "{}", describe("onset", &on, 150));
     assert!(within(&off, 300) >= 0.90, "{}", describe("offset", &off, 300));
 
     // Captions on the speech.
-    let doc = formats::read_path(&txt, None).expect("seed transcript").doc;
-    assert_eq!(doc.turns.len(), gt.len(), "transcript and ground truth have the same turns");
     let cues = cue_spans(&doc, &ExportOptions::default(), Some(map.segments()));
     let (mut first_err, mut last_err) = (Vec::new(), Vec::new());
     for (i, t) in gt.iter().enumerate() {
@@ -180,8 +193,17 @@ fn check_between_the_seconds(name: &str, a: &Analysis, energy: &SpeechActivity, 
         found.iter().zip(&truth).map(|(f, &t)| f.map(|f| f as i64 - t as i64)).collect()
     };
     let whole: Vec<Option<i64>> = starts.iter().zip(&truth).map(|(&s, &t)| Some(s as i64 - t as i64)).collect();
-    let onsets = a.speech.map().onsets(&starts, a.duration_ms());
+    // What Snap times to speech takes: each turn's onset as the editor finds it (turns at one
+    // second divide its speech); the map's own window onsets printed beside it.
+    let map = a.speech.map();
+    let onsets = turnfix::app::speech::onsets(&map, &doc, Some(a.duration_ms()));
     let on = err(&onsets);
+    let windowed = err(&map.onsets(&starts, a.duration_ms()));
+    let shared = starts.windows(2).filter(|w| w[0] == w[1]).count();
+    println!(
+        "{name}, {shared} turns at the second of the turn before; by window: {}",
+        describe("onset", &windowed, 150)
+    );
     let eon = err(&energy.map().onsets(&starts, a.duration_ms()));
     println!("{name}, otter's whole seconds: {}", describe("onset", &whole, 150));
     println!("{name}, earshot: {}", describe("onset", &on, 150));

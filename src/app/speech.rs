@@ -7,6 +7,7 @@
 //! and the callers keep their behaviour without speech.
 
 use super::App;
+use crate::audio::speech::{divide, letters};
 use crate::audio::{SpeechActivity, SpeechMap};
 use crate::edit::Edit;
 use crate::edit::snap::{SnapOptions, snap_to_speech};
@@ -56,13 +57,22 @@ pub fn turn_window(doc: &Transcript, index: usize, duration_ms: Option<Ms>) -> (
 }
 
 /// The speech segments of turn `index` (empty for a turn without words: an empty turn says
-/// nothing, whatever is heard in its window).
+/// nothing, whatever is heard in its window). Turns sharing a window divide its speech by
+/// their letters, in order (`audio::speech::divide`, as the voice analysis does).
 pub fn turn_segments(map: &SpeechMap, doc: &Transcript, index: usize, duration_ms: Option<Ms>) -> Vec<(Ms, Ms)> {
     if doc.turns[index].text.trim().is_empty() {
         return Vec::new();
     }
-    let (a, b) = turn_window(doc, index, duration_ms);
-    map.turn_segments(a, b)
+    let window = turn_window(doc, index, duration_ms);
+    let segs = map.turn_segments(window.0, window.1);
+    let same = |j: &usize| turn_window(doc, *j, duration_ms) == window;
+    let first = (0..index).rev().take_while(same).last().unwrap_or(index);
+    let end = (index + 1..doc.turns.len()).find(|j| !same(j)).unwrap_or(doc.turns.len());
+    if end - first == 1 {
+        return segs;
+    }
+    let weights: Vec<u64> = doc.turns[first..end].iter().map(|t| letters(&t.text)).collect();
+    divide(&segs, &weights).swap_remove(index - first)
 }
 
 /// Where turn `index`'s speech starts and ends; None without speech in its window.
@@ -175,6 +185,19 @@ mod tests {
         assert_eq!(turn_speech(&map, &doc, 2, None), None);
         assert_eq!(turn_speech(&map, &doc, 3, None), Some((9_100, 9_500)));
         assert_eq!(onsets(&map, &doc, Some(20_000)), vec![Some(1_400), Some(5_300), None, Some(9_100), None]);
+    }
+
+    #[test]
+    fn turns_at_one_second_each_play_and_snap_to_their_own_speech() {
+        let mut b = TranscriptBuilder::new();
+        b.push(Some("A"), Some(10_000), None, "Thank you.");
+        b.push(Some("B"), Some(10_000), None, "Thank you.");
+        b.push(Some("C"), Some(11_000), None, "Thanks so much.");
+        let doc = b.finish();
+        let map = SpeechMap::from_segments(vec![(10_000, 10_420), (10_490, 10_950), (11_000, 11_600)]);
+        assert_eq!(turn_speech(&map, &doc, 0, None), Some((10_000, 10_420)));
+        assert_eq!(turn_speech(&map, &doc, 1, None), Some((10_490, 10_950)));
+        assert_eq!(onsets(&map, &doc, Some(20_000)), vec![Some(10_000), Some(10_490), Some(11_000)]);
     }
 
     #[test]

@@ -255,6 +255,75 @@ impl SpeechMap {
     }
 }
 
+/// A turn's weight when turns share a window ([`divide`]): its letters and digits.
+pub fn letters(text: &str) -> u64 {
+    text.chars().filter(|c| c.is_alphanumeric()).count() as u64
+}
+
+/// A cut this close to a pause between segments (as a share of the speech divided) moves onto
+/// the pause: turns that share a second are usually separate utterances.
+const SNAP_SHARE: f64 = 0.25;
+
+/// Divide `segs`, the speech of a window that several turns share (otter gives them one
+/// second), between them in order by `weights` (each turn's letters): the speech time is cut
+/// in proportion, each cut moved onto a pause between segments within [`SNAP_SHARE`] of it. One
+/// list per weight, empty for a weight of 0; all weights 0, each gets all of it.
+pub fn divide(segs: &[(Ms, Ms)], weights: &[u64]) -> Vec<Vec<(Ms, Ms)>> {
+    let total: u64 = weights.iter().sum();
+    if total == 0 {
+        return vec![segs.to_vec(); weights.len()];
+    }
+    let len: Ms = segs.iter().map(|(a, b)| b - a).sum();
+    let share = |t: Ms| t as f64 / len.max(1) as f64;
+    // Where each pause falls in the speech time (after every segment but the last).
+    let pauses: Vec<f64> = segs
+        .iter()
+        .take(segs.len().saturating_sub(1))
+        .scan(0, |t, (a, b)| {
+            *t += b - a;
+            Some(share(*t))
+        })
+        .collect();
+    let snap = |c: f64| {
+        if c <= 0.0 || c >= 1.0 {
+            return c;
+        }
+        let near = pauses.iter().copied().min_by(|x, y| (x - c).abs().total_cmp(&(y - c).abs()));
+        near.filter(|p| (p - c).abs() <= SNAP_SHARE).unwrap_or(c)
+    };
+    let mut acc = 0;
+    let mut cuts = vec![0.0];
+    for (k, w) in weights.iter().enumerate() {
+        acc += w;
+        cuts.push(if k + 1 == weights.len() { 1.0 } else { snap(acc as f64 / total as f64) });
+    }
+    (0..weights.len())
+        .map(|k| {
+            if weights[k] == 0 || cuts[k + 1] <= cuts[k] {
+                Vec::new()
+            } else {
+                between(segs, len, cuts[k], cuts[k + 1])
+            }
+        })
+        .collect()
+}
+
+/// The part of `segs` (whose speech totals `len` ms) between the fractions `a` and `b` of it.
+fn between(segs: &[(Ms, Ms)], len: Ms, a: f64, b: f64) -> Vec<(Ms, Ms)> {
+    let (from, to) = ((len as f64 * a).round() as Ms, (len as f64 * b).round() as Ms);
+    let mut out = Vec::new();
+    let mut t = 0;
+    for &(s, e) in segs {
+        let (lo, hi) = (t, t + (e - s));
+        let (x, y) = (from.max(lo), to.min(hi));
+        if y > x {
+            out.push((s + (x - lo), s + (y - lo)));
+        }
+        t = hi;
+    }
+    out
+}
+
 /// `(start, window end)` for each start: the window ends at the next strictly later start (turns
 /// that share a time share the window), the last at `end_ms`.
 pub fn windows(starts: &[Ms], end_ms: Ms) -> impl Iterator<Item = (Ms, Ms)> + '_ {
@@ -320,6 +389,20 @@ mod tests {
             m.onsets(&[8_000, 9_000, 9_000, 12_000], 20_000),
             vec![Some(8_000), Some(9_700), Some(9_700), Some(12_800)]
         );
+    }
+
+    #[test]
+    fn a_shared_window_s_speech_is_divided_by_words_at_its_pauses() {
+        let two = [(10_000, 10_200), (10_500, 10_700)];
+        assert_eq!(divide(&two, &[8, 8]), vec![vec![(10_000, 10_200)], vec![(10_500, 10_700)]]);
+        assert_eq!(divide(&two, &[8, 12])[1], vec![(10_500, 10_700)], "a pause near the cut takes it");
+        // No pause near: cut in proportion (900 ms of speech at 450 ms).
+        let far = [(10_000, 10_100), (10_200, 11_000)];
+        assert_eq!(divide(&far, &[1, 1]), vec![vec![(10_000, 10_100), (10_200, 10_550)], vec![(10_550, 11_000)]]);
+        // An empty turn first gets nothing and the cut before the next is not moved off 0.
+        assert_eq!(divide(&two, &[0, 8, 8]), vec![vec![], vec![(10_000, 10_200)], vec![(10_500, 10_700)]]);
+        assert_eq!(divide(&two, &[0, 0]), vec![two.to_vec(), two.to_vec()], "no words: as it was");
+        assert_eq!(letters("Thank you, Jo."), 10);
     }
 
     #[test]

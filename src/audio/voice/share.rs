@@ -4,75 +4,33 @@
 //! none), so that each turn's voice is its own.
 
 use super::analyze::TurnSpan;
-
-/// A cut this close to a pause between segments (as a share of the group's speech) moves onto
-/// the pause: turns that share a second are usually separate utterances.
-const SNAP_SHARE: f64 = 0.25;
+use crate::audio::speech;
 
 /// Give each of `spans` (one group of turns sharing a start, hence one window) its part of the
-/// window: by `weights` (each turn's letters). With the speech known, the speech time is
-/// divided, each cut moved onto a nearby pause; without it, the window's time.
+/// window, by `weights` (each turn's letters): with the speech known, its speech
+/// ([`speech::divide`]); without it, the window's time, in the same proportions.
 pub fn apportion(weights: &[u64], spans: &mut [TurnSpan]) {
     let total: u64 = weights.iter().sum();
     if total == 0 || spans.len() != weights.len() || spans.is_empty() {
         return;
     }
-    let mut acc = 0u64;
-    let mut cuts = vec![0.0f64];
-    for w in weights {
-        acc += w;
-        cuts.push(acc as f64 / total as f64);
-    }
     match spans[0].speech.clone() {
         Some(segs) => {
-            let len: u64 = segs.iter().map(|(a, b)| b - a).sum();
-            // Where each pause falls in the group's speech time (the end of each segment but the last).
-            let mut pauses = Vec::new();
-            let mut t = 0u64;
-            for (a, b) in &segs[..segs.len().saturating_sub(1)] {
-                t += b - a;
-                pauses.push(t as f64 / len.max(1) as f64);
-            }
-            let snapped: Vec<f64> = cuts
-                .iter()
-                .map(|&c| {
-                    if c <= 0.0 || c >= 1.0 {
-                        return c;
-                    }
-                    let near = pauses.iter().copied().min_by(|x, y| (x - c).abs().total_cmp(&(y - c).abs()));
-                    near.filter(|p| (p - c).abs() <= SNAP_SHARE).unwrap_or(c)
-                })
-                .collect();
-            for (k, span) in spans.iter_mut().enumerate() {
-                let (a, b) = (snapped[k], snapped[k + 1]);
-                span.speech = Some(if b > a { speech_between(&segs, len, a, b) } else { Vec::new() });
+            for (span, part) in spans.iter_mut().zip(speech::divide(&segs, weights)) {
+                span.speech = Some(part);
             }
         }
         None => {
             let (s, e) = (spans[0].start_ms, spans[0].end_ms);
-            let at = |c: f64| s + ((e - s) as f64 * c).round() as u64;
-            for (k, span) in spans.iter_mut().enumerate() {
-                span.start_ms = at(cuts[k]);
-                span.end_ms = at(cuts[k + 1]);
+            let mut acc = 0;
+            for (span, w) in spans.iter_mut().zip(weights) {
+                let at = |n: u64| s + ((e - s) as f64 * n as f64 / total as f64).round() as u64;
+                span.start_ms = at(acc);
+                acc += w;
+                span.end_ms = at(acc);
             }
         }
     }
-}
-
-/// The part of `segs` (whose speech totals `len` ms) between the fractions `a` and `b` of it.
-fn speech_between(segs: &[(u64, u64)], len: u64, a: f64, b: f64) -> Vec<(u64, u64)> {
-    let (from, to) = ((len as f64 * a).round() as u64, (len as f64 * b).round() as u64);
-    let mut out = Vec::new();
-    let mut t = 0u64;
-    for &(s, e) in segs {
-        let (lo, hi) = (t, t + (e - s));
-        let (x, y) = (from.max(lo), to.min(hi));
-        if y > x {
-            out.push((s + (x - lo), s + (y - lo)));
-        }
-        t = hi;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -90,10 +48,6 @@ mod tests {
         apportion(&[8, 8], &mut g);
         assert_eq!(g[0].speech.as_deref(), Some(&[(10_000, 10_200)][..]));
         assert_eq!(g[1].speech.as_deref(), Some(&[(10_500, 10_700)][..]));
-        // Unequal words still cut at the pause, when it is near the proportional point.
-        let mut g = group(2, Some(vec![(10_000, 10_200), (10_500, 10_700)]));
-        apportion(&[8, 12], &mut g);
-        assert_eq!(g[1].speech.as_deref(), Some(&[(10_500, 10_700)][..]));
     }
 
     #[test]
@@ -102,15 +56,6 @@ mod tests {
         apportion(&[40, 0], &mut g);
         assert_eq!(g[0].speech.as_deref(), Some(&[(10_000, 10_900)][..]));
         assert_eq!(g[1].speech.as_deref(), Some(&[][..]));
-    }
-
-    #[test]
-    fn without_a_pause_near_the_cut_the_speech_is_cut_in_proportion() {
-        let mut g = group(2, Some(vec![(10_000, 10_100), (10_200, 11_000)]));
-        apportion(&[1, 1], &mut g);
-        // 900 ms of speech cut at 450 ms: the pause (at 100 ms) is too far off.
-        assert_eq!(g[0].speech.as_deref(), Some(&[(10_000, 10_100), (10_200, 10_550)][..]));
-        assert_eq!(g[1].speech.as_deref(), Some(&[(10_550, 11_000)][..]));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::change::Change;
 use super::share;
 use super::{AnalyzeOptions, TurnSpan, TurnVoice, VoiceEncoder, VoiceError, analyze_recording, one_pass};
 use crate::audio::analysis::{self, Analysis};
-use crate::audio::speech::{SpeechMap, windows};
+use crate::audio::speech::{SpeechMap, letters, windows};
 use crate::audio::{decode, peaks};
 use crate::model::{Ms, Transcript};
 
@@ -36,8 +36,7 @@ pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms)
     while i < spans.len() {
         let j = i + doc.turns[i..].iter().take_while(|t| t.start_ms == doc.turns[i].start_ms).count();
         if j - i > 1 {
-            let letters = |t: &crate::model::Turn| t.text.chars().filter(|c| c.is_alphanumeric()).count() as u64;
-            let weights: Vec<u64> = doc.turns[i..j].iter().map(letters).collect();
+            let weights: Vec<u64> = doc.turns[i..j].iter().map(|t| letters(&t.text)).collect();
             share::apportion(&weights, &mut spans[i..j]);
         }
         i = j;

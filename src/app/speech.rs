@@ -65,14 +65,13 @@ pub fn turn_segments(map: &SpeechMap, doc: &Transcript, index: usize, duration_m
     }
     let window = turn_window(doc, index, duration_ms);
     let segs = map.turn_segments(window.0, window.1);
-    let same = |j: &usize| turn_window(doc, *j, duration_ms) == window;
-    let first = (0..index).rev().take_while(same).last().unwrap_or(index);
-    let end = (index + 1..doc.turns.len()).find(|j| !same(j)).unwrap_or(doc.turns.len());
-    if end - first == 1 {
+    // Divided only when the turns at this time share the window too (none has its own end).
+    let run = doc.same_time(index);
+    if run.len() == 1 || run.clone().any(|j| turn_window(doc, j, duration_ms) != window) {
         return segs;
     }
-    let weights: Vec<u64> = doc.turns[first..end].iter().map(|t| letters(&t.text)).collect();
-    divide(&segs, &weights).swap_remove(index - first)
+    let weights: Vec<u64> = doc.turns[run.clone()].iter().map(|t| letters(&t.text)).collect();
+    divide(&segs, &weights).swap_remove(index - run.start)
 }
 
 /// Where turn `index`'s speech starts and ends; None without speech in its window.

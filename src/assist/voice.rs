@@ -80,12 +80,10 @@ fn turn_len(doc: &Transcript, index: usize) -> Ms {
     let t = &doc.turns[index];
     // Turns that share a start share the time up to the next later one, as the voice analysis
     // divides its speech (`audio::voice::share`): each counts its part.
-    let same = |j: &usize| doc.turns[*j].start_ms == t.start_ms;
-    let first = (0..index).rev().take_while(same).last().unwrap_or(index);
-    let end = (index + 1..doc.turns.len()).find(|j| !same(j)).unwrap_or(doc.turns.len());
-    let len = if t.end_ms.is_none() && end - first > 1 {
-        let next = doc.turns.get(end).map_or(t.start_ms, |n| n.start_ms.max(t.start_ms));
-        (next - t.start_ms) / (end - first) as u64
+    let run = doc.same_time(index);
+    let len = if t.end_ms.is_none() && run.len() > 1 {
+        let next = doc.turns.get(run.end).map_or(t.start_ms, |n| n.start_ms.max(t.start_ms));
+        (next - t.start_ms) / run.len() as u64
     } else {
         doc.effective_end(index) - t.start_ms
     };

@@ -312,6 +312,16 @@ impl Transcript {
         m
     }
 
+    /// The run of consecutive turns that share turn `index`'s time (otter gives several turns
+    /// one whole second), `index` among them; a turn alone at its time is a run of one.
+    pub fn same_time(&self, index: usize) -> std::ops::Range<usize> {
+        let at = self.turns[index].start_ms;
+        let same = |j: &usize| self.turns[*j].start_ms == at;
+        let first = (0..index).rev().take_while(same).last().unwrap_or(index);
+        let end = (index + 1..self.turns.len()).find(|j| !same(j)).unwrap_or(self.turns.len());
+        first..end
+    }
+
     /// The end of a turn: its own end, else the next turn's start, else its start.
     pub fn effective_end(&self, index: usize) -> Ms {
         let t = &self.turns[index];
@@ -441,6 +451,7 @@ mod tests {
         assert_eq!(d.turns[1].original.as_ref().unwrap().speaker.as_deref(), Some("Bob"));
         assert_eq!(d.turns[0].speaker, d.turns[2].speaker);
         assert_ne!(d.speakers[0].color, d.speakers[1].color);
+        assert_eq!((d.same_time(0), d.same_time(1), d.same_time(2)), (0..1, 1..3, 1..3), "turns at one time");
     }
 
     #[test]

@@ -34,12 +34,12 @@ pub fn turn_spans(doc: &Transcript, speech: Option<&SpeechMap>, duration_ms: Ms)
     // Turns that share a time share its window: each takes its part of it ([`share`]).
     let mut i = 0;
     while i < spans.len() {
-        let j = i + doc.turns[i..].iter().take_while(|t| t.start_ms == doc.turns[i].start_ms).count();
-        if j - i > 1 {
-            let weights: Vec<u64> = doc.turns[i..j].iter().map(|t| letters(&t.text)).collect();
-            share::apportion(&weights, &mut spans[i..j]);
+        let run = doc.same_time(i);
+        if run.len() > 1 {
+            let weights: Vec<u64> = doc.turns[run.clone()].iter().map(|t| letters(&t.text)).collect();
+            share::apportion(&weights, &mut spans[run.clone()]);
         }
-        i = j;
+        i = run.end;
     }
     spans
 }
